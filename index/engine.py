@@ -1,0 +1,207 @@
+"""The search engine over one index version: hybrid lexical + dense retrieval with metadata filters."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from corpus.models import Chunk, Document
+from corpus.normalize import fold
+from index.api import IndexInfo
+from index.builder import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE
+from index.dense.base import DenseIndex
+from index.dense.factory import load_dense_index
+from index.encoders.base import Encoder
+from index.encoders.factory import encoder_from_manifest
+from index.errors import CorruptIndexError, IncompatibleIndexError
+from index.fusion import apply_boost, rrf_scores, top_rows
+from index.lexical.base import LexicalIndex
+from index.lexical.factory import load_lexical_index
+from index.manifest import current_version_dir, read_manifest
+from index.models import Passage, SearchFilters
+from index.query import analyze_query
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "lexical", "dense"]
+Ids = npt.NDArray[np.int64]
+
+#: Fusion parameters, chosen on the dev set and ALQAC (see evaluation/ reports).
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+RRF_K = 60.0
+PROVINCE_BOOST = 1.5
+MIN_CANDIDATES = 50
+
+
+class SearchEngine:
+    """Read-only search over one index version; safe to share between threads."""
+
+    def __init__(
+        self,
+        directory: Path,
+        manifest: dict[str, Any],
+        store: Store,
+        lexical: LexicalIndex,
+        dense: DenseIndex,
+        encoder: Encoder,
+    ) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self.store = store
+        self.lexical = lexical
+        self.dense = dense
+        self.encoder = encoder
+        documents = store.documents
+        self._province_of_doc = [fold(d.province) if d.province else "" for d in documents]
+        self._info = IndexInfo(
+            version=str(manifest["version"]),
+            documents=len(documents),
+            chunks=len(store),
+            encoder=encoder.encoder_id,
+            encoder_kind=encoder.kind,
+            configured_model=manifest.get("configured_model"),
+            fallback_reason=manifest.get("fallback_reason"),
+            built_at=str(manifest.get("built_at", "")),
+        )
+
+    @classmethod
+    def open(cls, index_root: Path, *, model: str | None = None) -> SearchEngine:
+        """Open the live version under ``index_root``.
+
+        Raises:
+            IndexNotFoundError: nothing built yet.
+            CorruptIndexError / IncompatibleIndexError: with the file at fault and the fix.
+        """
+        return cls.open_version(current_version_dir(Path(index_root)), model=model)
+
+    @classmethod
+    def open_version(cls, directory: Path, *, model: str | None = None) -> SearchEngine:
+        """Open one version directory."""
+        manifest = read_manifest(directory)
+        if model is not None and manifest.get("configured_model") != model:
+            raise IncompatibleIndexError(
+                directory / "manifest.json",
+                f"the index was built with encoder {manifest['encoder']['id']} "
+                f"(model setting {manifest.get('configured_model')!r}), not with {model!r}",
+            )
+        try:
+            encoder = encoder_from_manifest(manifest["encoder"], directory / ENCODER_DIR)
+        except KeyError as exc:
+            raise CorruptIndexError(directory / "manifest.json", f"manifest lacks {exc}") from exc
+        store = Store(directory / STORE)
+        lexical = load_lexical_index(manifest["lexical"]["kind"], directory / LEXICAL_DIR)
+        dense = load_dense_index(manifest["dense"]["kind"], directory / DENSE)
+        counts = manifest.get("counts", {})
+        if not (len(store) == len(lexical) == len(dense) == counts.get("chunks")):
+            raise CorruptIndexError(
+                directory,
+                f"index parts disagree (store {len(store)}, lexical {len(lexical)}, dense {len(dense)}, "
+                f"manifest {counts.get('chunks')})",
+            )
+        if manifest.get("fallback_reason"):
+            log.warning("index %s uses the built-in encoder: %s", directory.name, manifest["fallback_reason"])
+        return cls(directory, manifest, store, lexical, dense, encoder)
+
+    @property
+    def info(self) -> IndexInfo:
+        """Facts about this index."""
+        return self._info
+
+    # Retriever protocol ---------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        """All documents."""
+        return self.store.documents
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document's metadata."""
+        return self.store.document(doc_id)
+
+    def document_text(self, doc_id: str) -> str | None:
+        """Normalized text of a document."""
+        return self.store.document_text(doc_id)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """One chunk."""
+        return self.store.chunk(chunk_id)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in reading order."""
+        return self.store.chunks_of(doc_id)
+
+    def search(
+        self,
+        query: str,
+        top_k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Passage]:
+        """Ranked passages for ``query``.
+
+        Args:
+            query: Free text, with or without diacritics, Vietnamese or English.
+            top_k: Number of passages.
+            filters: Hard filters (province, doc_id).
+            mode: "hybrid" (default), "lexical" or "dense" (for evaluation).
+        """
+        if top_k <= 0 or not query.strip() or len(self.store) == 0:
+            return []
+        allowed = self._allowed_rows(filters)
+        if allowed is not None and allowed.size == 0:
+            return []
+        info = analyze_query(query)
+        candidates = max(MIN_CANDIDATES, top_k * 5)
+        rankings: list[Ids] = []
+        weights: list[float] = []
+        if mode in ("hybrid", "lexical"):
+            _, lex_ids = self.lexical.search(info.expanded, candidates, allowed)
+            rankings.append(lex_ids)
+            weights.append(LEXICAL_WEIGHT)
+        if mode in ("hybrid", "dense"):
+            vector = self.encoder.encode_queries([info.expanded])
+            _, dense_ids = self.dense.search(vector, candidates, allowed)
+            rankings.append(dense_ids[0])
+            weights.append(DENSE_WEIGHT)
+        fused = rrf_scores(rankings, weights, k=RRF_K)
+        if info.provinces and (filters is None or filters.province is None):
+            fused = apply_boost(fused, self._rows_in_provinces(fused, info.provinces), PROVINCE_BOOST)
+        best = top_rows(fused, top_k)
+        chunks = self.store.chunks_by_rows(row for row, _ in best)
+        return [
+            Passage(**chunks[row].model_dump(), score=round(score, 6)) for row, score in best if row in chunks
+        ]
+
+    # Helpers --------------------------------------------------------------------------------------
+
+    def _allowed_rows(self, filters: SearchFilters | None) -> Ids | None:
+        if filters is None or (filters.province is None and filters.doc_id is None):
+            return None
+        keep = np.ones(len(self.store), dtype=bool)
+        if filters.doc_id is not None:
+            ordinal = self.store.doc_ordinal(filters.doc_id)
+            if ordinal is None:
+                return np.empty(0, dtype=np.int64)
+            keep &= self.store.doc_of_row == ordinal
+        if filters.province is not None:
+            wanted = fold(filters.province).removeprefix("tinh ").strip()
+            ordinals = [i for i, p in enumerate(self._province_of_doc) if p == wanted]
+            keep &= np.isin(self.store.doc_of_row, np.asarray(ordinals, dtype=np.int32))
+        return np.flatnonzero(keep).astype(np.int64)
+
+    def _rows_in_provinces(self, rows: dict[int, float], provinces: list[str]) -> set[int]:
+        wanted = {fold(p) for p in provinces}
+        ordinals = {i for i, p in enumerate(self._province_of_doc) if p in wanted}
+        if not ordinals:
+            return set()
+        doc_of_row = self.store.doc_of_row
+        return {row for row in rows if int(doc_of_row[row]) in ordinals}
+
+    def close(self) -> None:
+        """Release the store connection."""
+        self.store.close()

@@ -1,0 +1,40 @@
+"""The lexical-index interface: Vietnamese-aware BM25 (or similar) over chunk texts."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+Ids = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float32]
+
+
+class LexicalIndex(ABC):
+    """Scores every indexed row for a query with vectorized maths (no Python loop over documents)."""
+
+    kind: str = ""
+
+    @abstractmethod
+    def fit(self, texts: Sequence[str], ids: Ids) -> None:
+        """Index ``texts`` (the indexable form of each chunk: heading path + body) under ``ids``."""
+
+    @abstractmethod
+    def search(self, query: str, k: int, allowed: Ids | None = None) -> tuple[Scores, Ids]:
+        """Top-``k`` (scores, ids) for one query, best first; only positive scores."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of indexed rows."""
+
+    @abstractmethod
+    def save(self, directory: Path) -> None:
+        """Write arrays (.npy) and vocabulary (JSON) into ``directory``; no pickle."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Read what :meth:`save` wrote."""
