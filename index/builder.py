@@ -21,16 +21,17 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from corpus.pipeline import PIPELINE_VERSION, doc_id_for, parse_file
 
 from corpus.errors import IngestError
 from corpus.loaders import SUPPORTED_EXTENSIONS
 from corpus.models import Chunk, Document, ParsedDocument
+from corpus.pipeline import PIPELINE_VERSION, doc_id_for, parse_file
 from index.analysis import ANALYSIS_VERSION, indexable_text
 from index.dense.factory import create_dense_index
 from index.encoders.base import Encoder
 from index.encoders.factory import create_encoder, encoder_from_manifest
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
+from index.layout import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE, VECTORS
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
     FORMAT_NAME,
@@ -49,11 +50,6 @@ from index.store import Store, StoreWriter
 
 log = logging.getLogger(__name__)
 
-VECTORS = "vectors.npy"
-DENSE = "dense.faiss"
-LEXICAL_DIR = "lexical"
-ENCODER_DIR = "encoder"
-STORE = "chunks.sqlite"
 # Above this share of re-embedded chunks a corpus-fitted encoder is refitted from scratch.
 REFIT_SHARE = 0.3
 

@@ -12,13 +12,13 @@ import numpy.typing as npt
 from corpus.models import Chunk, Document
 from corpus.normalize import fold
 from index.api import IndexInfo
-from index.builder import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE
 from index.dense.base import DenseIndex
 from index.dense.factory import load_dense_index
 from index.encoders.base import Encoder
 from index.encoders.factory import encoder_from_manifest
 from index.errors import CorruptIndexError, IncompatibleIndexError
 from index.fusion import apply_boost, rrf_scores, top_rows
+from index.layout import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE
 from index.lexical.base import LexicalIndex
 from index.lexical.factory import load_lexical_index
 from index.manifest import current_version_dir, read_manifest

@@ -7,6 +7,7 @@ fails puts the corpus folder back as it was.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -17,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
-from corpus.pipeline import doc_id_for, parse_file
 from pydantic import BaseModel, Field
 
 from corpus.errors import EmptyDocumentError, UnsupportedFormatError
 from corpus.loaders import SUPPORTED_EXTENSIONS
 from corpus.models import Document
+from corpus.pipeline import doc_id_for, parse_file
 from index.builder import BuildReport, build_index, corpus_files
 from index.engine import SearchEngine
 from index.manifest import has_index
@@ -157,7 +158,7 @@ class IndexManager:
                     self._restore(backups)
                     raise
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                self._clear_staging(staging)
             document = self.engine.document(doc_id)
             if document is None:  # the build skipped it: report as unreadable rather than 201
                 raise EmptyDocumentError(name, "the document could not be indexed")
@@ -181,7 +182,7 @@ class IndexManager:
                 self._restore(backups)
                 raise
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                self._clear_staging(staging)
 
     def start_rebuild(self) -> str:
         """Start a full rebuild in the background; queries keep using the old index until the swap."""
@@ -218,6 +219,11 @@ class IndexManager:
         if not self.corpus_dir.is_dir():
             return []
         return [p for p in corpus_files(self.corpus_dir) if doc_id_for(p) == doc_id]
+
+    def _clear_staging(self, staging: Path) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):  # only when empty: another mutation may be staging too
+            staging.parent.rmdir()
 
     @staticmethod
     def _move_aside(files: list[Path], directory: Path) -> list[tuple[Path, Path]]:

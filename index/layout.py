@@ -1,0 +1,9 @@
+"""File names inside an index version directory (shared by the builder and the engine)."""
+
+from __future__ import annotations
+
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+LEXICAL_DIR = "lexical"
+ENCODER_DIR = "encoder"
+STORE = "chunks.sqlite"
