@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,17 +42,18 @@ class Settings(BaseSettings):
     # Service.
     host: str = Field(default="127.0.0.1")
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "TRACUU_PORT"))
-    admin_keys: list[str] = Field(
+    # NoDecode: these are read as comma-separated lists, not JSON.
+    admin_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Bearer keys for admin calls (comma-separated)"
     )
-    client_keys: list[str] = Field(
+    client_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Optional client API keys (comma-separated)"
     )
     require_client_key: bool = Field(
         default=False, description="Reject /search and /ask without a client key"
     )
     rate_limit_per_minute: int = Field(default=120, ge=1, description="Per client key")
-    cors_origins: list[str] = Field(default_factory=list, description="Portal origins allowed by CORS")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Portal origins allowed by CORS")
     max_upload_mb: float = Field(default=20.0, gt=0)
     log_questions: bool = Field(default=False, description="Whether question text appears in logs")
     log_level: str = Field(default="INFO")

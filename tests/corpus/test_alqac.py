@@ -18,7 +18,7 @@ from corpus.models import ParsedDocument
 from corpus.normalize import normalize_text
 from corpus.pipeline import parse_file
 
-ALQAC_DIR = Path("/work/shared/external/alqac2023/corpus")
+ALQAC_DIR = Path(__file__).resolve().parents[3] / "shared" / "external" / "alqac2023" / "corpus"
 ARTICLES_WITH_TEXT = 2249
 HEADING_ONLY = {("bo-luat-dan-su.txt", "118"), ("luat-giao-duc.txt", "2"), ("luat-vien-chuc.txt", "39")}
 _ARTICLE = re.compile(r"^Điều (\d+)(?:\.|$)")

@@ -15,7 +15,7 @@ from corpus.metadata import Metadata, extract_metadata, format_issuer
 from corpus.normalize import normalize_text
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "corpus" / "documents"
-ALQAC_DIR = Path("/work/shared/external/alqac2023/corpus")
+ALQAC_DIR = Path(__file__).resolve().parents[3] / "shared" / "external" / "alqac2023" / "corpus"
 
 
 @cache
