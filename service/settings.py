@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         default=False, description="Reject /search and /ask without a client key"
     )
     rate_limit_per_minute: int = Field(default=120, ge=1, description="Per client key")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Portal origins allowed by CORS")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Portal origins allowed by CORS"
+    )
     max_upload_mb: float = Field(default=20.0, gt=0)
     log_questions: bool = Field(default=False, description="Whether question text appears in logs")
     log_level: str = Field(default="INFO")

@@ -245,4 +245,6 @@ def test_document_chunks_give_the_outline_with_exact_offsets(api: httpx.Client, 
         assert chunk["doc_id"] == doc_id and text[chunk["start"] : chunk["end"]] == chunk["text"]
         assert chunk["section"] == " › ".join(chunk["heading_path"])
     missing = api.get("/documents/khong-co/chunks")
-    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith(
+        "application/problem+json"
+    )
