@@ -1,0 +1,307 @@
+"""How well a sentence covers a question's topic: terms, IDF weights and coverage.
+
+Terms are syllables and syllable bigrams (Vietnamese words span syllables: "nhà ở" ≠ "ở nhà"), matched in
+one tone-mark style when the question carries diacritics and folded when it does not, so "hộ chiếu" does
+not match "hỗ trợ" while "ho chieu" still finds "hộ chiếu". ``tỉ``/``tỷ`` spellings are one key. Weights
+are inverse document frequencies over the index's chunks: rare words decide, common ones barely count,
+and a word no document contains weighs the most (a question about it cannot be answered from them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus.normalize import fold, match_form
+from index.analysis import STOPWORDS
+from index.api import Retriever
+
+__all__ = [
+    "QueryTerms",
+    "TermSet",
+    "TermStats",
+    "Word",
+    "coverage",
+    "matched_positions",
+    "merge",
+    "query_terms",
+    "terms_of",
+    "tokens",
+]
+
+PHRASE_BONUS = 0.1
+RARE_WEIGHT = 2.0  # idf above which a one-syllable word is checked against the sentence's words
+_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*%?|[^\W_]+")
+_IY_FOLDED = re.compile(r"^(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx])y$")
+_IY_ACCENTED = {"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"}
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS if len(fold(w)) > 2 or fold(w) in {"va", "la", "gi"})
+
+
+def _iy(word: str, folded: str) -> str:
+    """``tỷ`` → ``tỉ``, ``ky`` → ``ki``: the two spellings of a final i/y after a consonant are one key."""
+    if _IY_FOLDED.match(folded) and word and word[-1] in _IY_ACCENTED:
+        return word[:-1] + _IY_ACCENTED[word[-1]]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def _keys(raw: str) -> tuple[str, str]:
+    accented = match_form(raw)
+    folded = fold(raw)
+    if raw[:1].isdigit():
+        if "/" in raw:  # "01/12" = "1/12"
+            parts = raw.split("/")
+            if all(p.isdigit() for p in parts):
+                accented = folded = "/".join(str(int(p)) for p in parts)
+        return accented, folded
+    return _iy(accented, folded), _iy(folded, folded)
+
+
+def tokens(text: str) -> list[tuple[str, str, bool]]:
+    """(accented key, folded key, starts a clause) for each token of ``text``."""
+    out: list[tuple[str, str, bool]] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        gap = text[last : m.start()]
+        last = m.end()
+        accented, folded = _keys(m.group())
+        out.append((accented, folded, bool(gap.strip()) or not out))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TermSet:
+    """Terms of one text: folded and accented syllables, folded bigrams."""
+
+    folded: frozenset[str]
+    accented: frozenset[str]
+    bigrams: frozenset[str]
+
+
+@lru_cache(maxsize=20000)
+def terms_of(text: str) -> TermSet:
+    """The terms of a sentence or passage (cached)."""
+    toks = tokens(text)
+    bigrams = {f"{toks[i - 1][1]} {toks[i][1]}" for i in range(1, len(toks)) if not toks[i][2]}
+    return TermSet(frozenset(t[1] for t in toks), frozenset(t[0] for t in toks), frozenset(bigrams))
+
+
+def merge(sets: Iterable[TermSet]) -> TermSet:
+    """Union of term sets (a passage's heading path and title as context)."""
+    folded: set[str] = set()
+    accented: set[str] = set()
+    bigrams: set[str] = set()
+    for s in sets:
+        folded |= s.folded
+        accented |= s.accented
+        bigrams |= s.bigrams
+    return TermSet(frozenset(folded), frozenset(accented), frozenset(bigrams))
+
+
+class TermStats:
+    """Document frequencies of folded terms over every chunk of an index, computed once on first use."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self._retriever = retriever
+        self._lock = threading.Lock()
+        self._df: Counter[str] | None = None
+        self._n = 0
+
+    def _ensure(self) -> Counter[str]:
+        with self._lock:
+            if self._df is None:
+                df: Counter[str] = Counter()
+                n = 0
+                for doc in self._retriever.documents():
+                    for chunk in self._retriever.chunks_of(doc.doc_id):
+                        terms = terms_of(chunk.text)
+                        df.update(terms.folded)
+                        df.update(terms.bigrams)
+                        n += 1
+                terms_of.cache_clear()
+                self._df, self._n = df, max(n, 1)
+            return self._df
+
+    def idf(self, key: str) -> float:
+        """log((N + 1) / (df + 0.5)); highest for a term no chunk contains."""
+        df = self._ensure()
+        return max(0.05, math.log((self._n + 1) / (df.get(key, 0) + 0.5)))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One topic word: its syllables (folded; accented when the question has marks) and weight."""
+
+    folded: tuple[str, ...]
+    accented: tuple[str, ...] | None
+    weight: float
+    phrase: bool = False  # a pair across a word boundary: a ranking bonus, not part of coverage
+
+    def share(self, terms: TermSet) -> float:
+        """How much of the word ``terms`` contains: 0/1 for a syllable, the share of its syllable pairs else."""
+        if len(self.folded) == 1:
+            if self.accented is not None and self.accented[0] != self.folded[0]:
+                return float(self.accented[0] in terms.accented)
+            return float(self.folded[0] in terms.folded)
+        pairs = len(self.folded) - 1
+        hits = 0
+        for i in range(pairs):
+            if f"{self.folded[i]} {self.folded[i + 1]}" not in terms.bigrams:
+                continue
+            if self.accented is not None and not (
+                self.accented[i] in terms.accented and self.accented[i + 1] in terms.accented
+            ):
+                continue
+            hits += 1
+        return hits / pairs
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """A topic's weighted words."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def total(self) -> float:
+        """Sum of the weights of the words (phrase pairs aside)."""
+        return sum(w.weight for w in self.words if not w.phrase)
+
+    @property
+    def empty(self) -> bool:
+        """True when the topic has no content words."""
+        return not any(not w.phrase for w in self.words)
+
+
+def _segment(topic: str, accented: bool) -> list[list[tuple[str, str, bool]]]:
+    """Words of a topic as token lists. Text with diacritics goes through pyvi's word segmenter, so that
+    "hộ chiếu" is one word that only matches as a whole; text without them is left in syllables."""
+    if accented:
+        try:
+            from pyvi import ViTokenizer
+        except ImportError:  # pragma: no cover - pyvi is a dependency; syllables still work without it
+            ViTokenizer = None  # noqa: N806
+        if ViTokenizer is not None:
+            # pyvi re-spaces punctuation; take each word's tokens from the topic itself, which knows
+            # where clauses break.
+            flat = tokens(topic)
+            j = 0
+            out = []
+            for piece in ViTokenizer.tokenize(topic).split():
+                word = []
+                for tok in tokens(piece.replace("_", " ")):
+                    k = next((k for k in range(j, min(j + 4, len(flat))) if flat[k][1] == tok[1]), None)
+                    if k is None:
+                        word.append((tok[0], tok[1], True))
+                    else:
+                        word.append(flat[k])
+                        j = k + 1
+                if word:
+                    out.append(word)
+            return out
+    return [[tok] for tok in tokens(topic)]
+
+
+def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
+    """Weighted words of a question topic (stopwords out).
+
+    With diacritics: dictionary words, a compound weighs its rarest syllable pair. Without: syllables,
+    plus every pair of neighbouring content syllables as a two-syllable word, since word boundaries are
+    unknown and an unrelated use of one syllable ("Rạp Chiếu phim" for "ho chieu") must not pass for it.
+    """
+    stop = STOPWORDS if accented else _FOLDED_STOPWORDS
+    words: dict[tuple[str, ...], Word] = {}
+    segmented = _segment(topic, accented)
+    for toks in segmented:
+        if len(toks) == 1 and (toks[0][0] if accented else toks[0][1]) in stop:
+            continue
+        folded = tuple(t[1] for t in toks)
+        if folded in words:
+            continue
+        marks = tuple(t[0] for t in toks) if accented else None
+        if len(folded) == 1:
+            weight = stats.idf(folded[0])
+        else:
+            weight = max(stats.idf(f"{a} {b}") for a, b in itertools.pairwise(folded))
+        words[folded] = Word(folded, marks, weight)
+    # Neighbouring syllables across word boundaries: the phrase as asked ("nhà ở xã hội" over "nhà ở" and
+    # "xã hội" apart). Without diacritics they are the only trace of words and count fully; with them
+    # they only rank sentences that keep the question's wording above paraphrases.
+    flat = [t for toks in segmented for t in toks]
+    for prev, tok in itertools.pairwise(flat):
+        if tok[2] or (prev[0] if accented else prev[1]) in stop or (tok[0] if accented else tok[1]) in stop:
+            continue
+        pair = (prev[1], tok[1])
+        if pair not in words:
+            marks = (prev[0], tok[0]) if accented else None
+            words[pair] = Word(pair, marks, stats.idf(f"{pair[0]} {pair[1]}"), phrase=accented)
+    return QueryTerms(tuple(words.values()))
+
+
+@lru_cache(maxsize=20000)
+def standalone_syllables(text: str) -> frozenset[str]:
+    """Syllables that stand as one-syllable words in ``text`` (pyvi), in accented and folded form.
+
+    "vàng" in "vững vàng" is part of a word, so a question about "vàng" (gold) does not match it.
+    """
+    try:
+        from pyvi import ViTokenizer
+    except ImportError:  # pragma: no cover
+        return frozenset(t for tok in tokens(text) for t in tok[:2])
+    out: set[str] = set()
+    for piece in ViTokenizer.tokenize(text).split():
+        if "_" not in piece:
+            for accented, folded, _ in tokens(piece):
+                out.update((accented, folded))
+    return frozenset(out)
+
+
+def coverage(
+    query: QueryTerms,
+    sentence: TermSet,
+    context: TermSet | None = None,
+    *,
+    context_weight: float = 0.5,
+    text: str | None = None,
+) -> float:
+    """Weighted share of the topic's words found in ``sentence`` (words only in ``context`` count less),
+    plus up to ``PHRASE_BONUS`` for keeping the question's word order."""
+    total = query.total
+    if total <= 0:
+        return 0.0
+    got = phrase_got = phrase_total = 0.0
+    for word in query.words:
+        share = word.share(sentence)
+        if share and text is not None and len(word.folded) == 1 and word.weight >= RARE_WEIGHT:
+            # A rare one-syllable word decides a lot: it must be a word of the sentence, not a syllable
+            # of another word.
+            key = word.accented[0] if word.accented is not None else word.folded[0]
+            if key not in standalone_syllables(text):
+                share = 0.0
+        if share < 1 and context is not None:
+            share = max(share, context_weight * word.share(context))
+        if word.phrase:
+            phrase_got += share * word.weight
+            phrase_total += word.weight
+        else:
+            got += share * word.weight
+    bonus = PHRASE_BONUS * phrase_got / phrase_total if phrase_total else 0.0
+    return got / total + bonus
+
+
+def matched_positions(query: QueryTerms, text: str) -> list[int]:
+    """Character offsets in ``text`` of tokens that match a topic syllable (for snippets and numbers)."""
+    wanted_f = {f for w in query.words if w.accented is None for f in w.folded}
+    wanted_a = {a for w in query.words if w.accented is not None for a in w.accented}
+    out = []
+    for m in _TOKEN.finditer(text):
+        accented, folded = _keys(m.group())
+        if folded in wanted_f or accented in wanted_a:
+            out.append(m.start())
+    return out

@@ -1,0 +1,258 @@
+"""What a question asks: its kind, the agency or document it is about, places, units, and its topic.
+
+Kinds, each with its own extractive answer: ``responsible`` (who is responsible for X), ``tasks`` (what
+must agency Y do), ``list`` (which agencies take part), ``number`` (targets, rates), ``deadline`` (by
+when), ``metadata`` (document number, date, signer, issuer, period) and ``other``. Detection runs on the
+folded question, so questions typed without diacritics work; English questions are read through the
+glossary (:mod:`index.query`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from corpus.agencies import AgencyKey, canonical_agency, scan_agencies
+from corpus.agency_scan import aligned_fold
+from index.query import analyze_query
+
+__all__ = ["Kind", "Question", "analyze_question"]
+
+
+class Kind(StrEnum):
+    """Question kinds, each with its own extractive answer."""
+
+    RESPONSIBLE = "responsible"
+    TASKS = "tasks"
+    LIST = "list"
+    NUMBER = "number"
+    DEADLINE = "deadline"
+    METADATA = "metadata"
+    OTHER = "other"
+
+
+@dataclass
+class Question:
+    """A question understood: kind, constraints and the topic words evidence must match."""
+
+    text: str
+    search_text: str
+    kind: Kind
+    topic: str
+    english: bool = False
+    accented: bool = True
+    meta_field: str | None = None
+    asked_type: str | None = None
+    agency: AgencyKey | None = None
+    provinces: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
+    doc_refs: list[tuple[str, str]] = field(default_factory=list)
+    unit: str | None = None
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# Folded (no diacritics) patterns, word-bounded with (?<![^\W_]) / (?![^\W_]).
+_B, _E = r"(?<![^\W_])", r"(?![^\W_])"
+_META = {
+    "signer": _rx(
+        rf"{_B}(?:(?:ai|nguoi nao|ong nao|ba nao)\s+(?:da\s+)?ky|nguoi\s+ky|ky\s+boi|ky\s+ban\s+hanh){_E}"
+        rf"|{_B}(?:who\s+signed|signed\s+by|signer|signatory){_E}"
+    ),
+    "date": _rx(
+        rf"{_B}(?:(?:ban\s+hanh|ky|phe\s+duyet)\s+(?:vao\s+)?(?:ngay|thoi\s+gian|luc|khi|bao\s+gio)(?:\s+nao)?"
+        rf"|ngay\s+ban\s+hanh|ngay\s+ky|ngay\s+nao\s+ban\s+hanh){_E}"
+        rf"|{_B}when\s+was\b.*\b(?:issued|signed|adopted|promulgated|published){_E}"
+        rf"|{_B}(?:issue|issuance|signing)\s+date{_E}|{_B}date\s+of\s+(?:issue|issuance){_E}"
+    ),
+    "number": _rx(rf"{_B}(?:so\s+hieu|so\s+ky\s+hieu|document\s+number|reference\s+number){_E}"),
+    "issuer": _rx(
+        rf"{_B}(?:(?:co\s+quan|don\s+vi|ai|cap)\s+(?:nao\s+)?ban\s+hanh|do\s+(?:ai|co\s+quan\s+nao)\s+ban\s+hanh"
+        rf"|ban\s+hanh\s+boi|who\s+issued|issued\s+by|issuing\s+(?:body|authority|agency)){_E}"
+    ),
+    "period": _rx(
+        rf"{_B}(?:(?:giai\s+doan|thoi\s+ky)\s+nao|ap\s+dung\s+(?:cho\s+)?(?:giai\s+doan|thoi\s+gian|thoi\s+ky)"
+        rf"|thuc\s+hien\s+trong\s+(?:bao\s+lau|giai\s+doan\s+nao)|(?:which|what)\s+(?:period|timeframe|years)"
+        rf"|time\s+frame){_E}"
+    ),
+}
+_TASKS = _rx(
+    rf"{_B}(?:nhiem\s+vu|lam\s+gi|phai\s+lam|trach\s+nhiem\s+gi|cong\s+viec\s+gi|duoc\s+giao|co\s+trach\s+nhiem"
+    rf"|thuc\s+hien\s+(?:nhung\s+)?(?:gi|viec\s+gi|nhiem\s+vu\s+nao)|vai\s+tro){_E}"
+    rf"|{_B}what\s+(?:must|should|does|do|will|is|are)\b.*\b(?:do|responsible\s+for|tasked|in\s+charge|role){_E}"
+    rf"|{_B}(?:tasks?|responsibilit(?:y|ies)|duties|role)\s+of{_E}"
+)
+_DEADLINE = _rx(
+    rf"{_B}(?:(?:truoc|han|thoi\s+han|den|cham\s+nhat|vao)\s+ngay\s+nao|khi\s+nao|bao\s+gio|thoi\s+han|han\s+chot"
+    rf"|ngay\s+nao|thang\s+nao|quy\s+nao|nam\s+nao|thoi\s+gian\s+nao|moc\s+thoi\s+gian){_E}"
+    rf"|{_B}(?:deadline|by\s+when|when|what\s+date|by\s+what\s+date){_E}"
+)
+_NUMBER = _rx(
+    rf"{_B}(?:bao\s+nhieu|may\s+(?:can|nguoi|ho|xa|truong|du\s+an|phan\s+tram|lan|nam|thang|ngay|km)|so\s+luong"
+    rf"|how\s+(?:many|much)|what\s+(?:percentage|percent|share|proportion)"
+    rf"|what\s+(?:is|was|are)\s+the\s+(?:rate|target|number|ratio|level)){_E}"
+)
+_LIST = _rx(
+    rf"{_B}(?:(?:nhung|cac)\s+(?:co\s+quan|don\s+vi|so|nganh|ban|to\s+chuc)\s+nao"
+    rf"|(?:co\s+quan|don\s+vi|so)\s+nao\s+(?:phoi\s+hop|tham\s+gia|cung)|gom\s+(?:nhung\s+)?(?:co\s+quan|don\s+vi)"
+    rf"|which\s+(?:agencies|departments|bodies|units|organi[sz]ations)"
+    rf"|who\s+(?:else\s+)?(?:cooperates|coordinates|participates|works\s+with)){_E}"
+)
+_WHO = _rx(
+    rf"{_B}(?:ai|(?:co\s+quan|don\s+vi|so|ban|phong|nganh|cap|ngan\s+hang|trung\s+tam|to\s+chuc|bo\s+phan|noi)\s+nao"
+    rf"|who|which\s+(?:department|agency|office|body|unit|organi[sz]ation|bank|authority|board|committee"
+    rf"|centre|center|division)|what\s+(?:department|agency|office|body|authority)){_E}"
+)
+_ASKED_TYPE = [
+    (_rx(rf"{_B}so\s+nao{_E}|{_B}(?:which|what)\s+department{_E}"), "so"),
+    (_rx(rf"{_B}phong\s+nao{_E}|{_B}(?:which|what)\s+division{_E}"), "phong"),
+    (_rx(rf"{_B}ban\s+nao{_E}|{_B}(?:which|what)\s+board{_E}"), "ban"),
+    (_rx(rf"{_B}ngan\s+hang\s+nao{_E}|{_B}(?:which|what)\s+bank{_E}"), "bank"),
+    (_rx(rf"{_B}trung\s+tam\s+nao{_E}|{_B}(?:which|what)\s+(?:centre|center){_E}"), "centre"),
+    (_rx(rf"{_B}bo\s+nao{_E}|{_B}(?:which|what)\s+ministry{_E}"), "bo"),
+]
+# Words that frame a question rather than name its topic; blanked before topic terms are taken.
+_FRAME = _rx(
+    rf"{_B}(?:(?:co\s+quan|don\s+vi|so|ban|phong|nganh|cap|ngan\s+hang|trung\s+tam|to\s+chuc|bo\s+phan|noi|nhung"
+    rf"|ai|nguoi)\s+nao|ai|gi|nao|chiu\s+trach\s+nhiem(?:\s+chinh)?|phu\s+trach|dam\s+nhiem|dam\s+nhan|lo\s+viec"
+    rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|duoc\s+giao(?:\s+nhiem\s+vu)?|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
+    rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|the\s+nao|ra\s+sao"
+    rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
+    rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu){_E}"
+)
+_DOC_REF = _rx(
+    rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
+    rf"(?:\s*/\s*[\w\-/]+)?"
+)
+_UNIT_WORDS = [
+    "nghin ty dong",
+    "ty dong",
+    "trieu dong",
+    "ty usd",
+    "trieu usd",
+    "phan tram",
+    "can ho",
+    "can nha",
+    "lao dong",
+    "bac si",
+    "du an",
+    "cong trinh",
+    "hec ta",
+    "giuong",
+    "nguoi",
+    "can",
+    "ho",
+    "km",
+    "ha",
+    "tuoi",
+    "nam",
+    "thang",
+    "ngay",
+    "truong",
+    "xa",
+    "tram",
+    "lan",
+    "%",
+]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` replaced by a clause break, so no phrase is formed across a removed word."""
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, min(b, len(chars))):
+            chars[i] = " "
+        if a < len(chars):
+            chars[a] = "|"
+    return "".join(chars)
+
+
+def _unit(folded: str) -> str | None:
+    m = re.search(rf"{_B}(?:bao\s+nhieu|may){_E}\s*", folded)
+    if m is not None:
+        rest = re.sub(r"[^\w%]+", " ", folded[m.end() :]).strip()
+        rest = re.sub(r"^ti(?= )", "ty", rest)  # "tỉ đồng" = "tỷ đồng"
+        for unit in _UNIT_WORDS:
+            if rest == unit or rest.startswith(unit + " "):
+                return "%" if unit == "phan tram" else unit
+    if re.search(rf"{_B}(?:ty\s+le|ti\s+le|phan\s+tram|percentage|percent|rate){_E}", folded):
+        return "%"
+    if re.search(rf"{_B}(?:billion|ty)\s+(?:vnd|dong){_E}", folded):
+        return "ty dong"
+    return None
+
+
+def analyze_question(text: str) -> Question:
+    """Read one question (Vietnamese with or without diacritics, or English)."""
+    info = analyze_query(text)
+    base = info.expanded if info.english else text
+    folded_q = aligned_fold(text)
+    folded_b = aligned_fold(base)
+    both = f"{folded_q} \n {folded_b}" if info.english else folded_q
+    agency, agency_span = _agency_in(base)
+    kind, meta = _kind(both, agency is not None)
+    asked = next((t for rx, t in _ASKED_TYPE if rx.search(both)), None)
+    spans = [m.span() for m in _FRAME.finditer(folded_b)]
+    refs = [(re.sub(r"\s+", " ", m.group(1)), m.group(2)) for m in _DOC_REF.finditer(folded_b)]
+    spans += [m.span() for m in _DOC_REF.finditer(folded_b)]
+    for number in info.document_numbers:
+        spans += [m.span() for m in re.finditer(re.escape(aligned_fold(number)), folded_b)]
+    for place in [*info.provinces, *info.districts]:
+        key = aligned_fold(place)
+        for m in re.finditer(
+            rf"{_B}(?:(?:o|tai|cua)\s+)?(?:(?:tinh|huyen|thanh\s+pho|tp)\s+)?{re.escape(key)}{_E}", folded_b
+        ):
+            spans.append(m.span())
+        for m in re.finditer(rf"{_B}{re.escape(key)}{_E}", folded_b.replace("-", " ")):
+            spans.append(m.span())
+    if agency_span is not None and kind in (Kind.TASKS, Kind.LIST):
+        spans.append(agency_span)
+    topic = re.sub(r"\s+", " ", _blank(base, spans)).strip(" ?.!,;:|")
+    return Question(
+        text=text,
+        search_text=info.expanded,
+        kind=kind,
+        topic=topic,
+        english=info.english,
+        accented=info.accented,
+        meta_field=meta,
+        asked_type=asked,
+        agency=agency,
+        provinces=list(info.provinces),
+        districts=list(info.districts),
+        doc_numbers=list(info.document_numbers),
+        doc_refs=refs,
+        unit=_unit(both) if kind is Kind.NUMBER else None,
+    )
+
+
+def _agency_in(text: str) -> tuple[AgencyKey | None, tuple[int, int] | None]:
+    """The agency a question is about ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì"), not generic collectives."""
+    for found in scan_agencies(text):
+        key = canonical_agency(found.name)
+        if key.kind != "collective":
+            return key, (found.start, found.end)
+    return None, None
+
+
+def _kind(folded: str, has_agency: bool) -> tuple[Kind, str | None]:
+    for name, rx in _META.items():
+        if rx.search(folded):
+            return Kind.METADATA, name
+    if has_agency and _TASKS.search(folded) and not _WHO.search(folded):
+        return Kind.TASKS, None
+    if _DEADLINE.search(folded):
+        return Kind.DEADLINE, None
+    if _NUMBER.search(folded):
+        return Kind.NUMBER, None
+    if _LIST.search(folded):
+        return Kind.LIST, None
+    if _WHO.search(folded):
+        return Kind.RESPONSIBLE, None
+    if has_agency and _TASKS.search(folded):
+        return Kind.TASKS, None
+    return Kind.OTHER, None

@@ -1,0 +1,60 @@
+"""Questions beyond the dev set, written against the seed plans: right agency / number / deadline, or a
+refusal. They guard the general behaviour (paraphrases, English, no diacritics, absent topics)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluation.matching import contains
+from index.engine import SearchEngine
+from service.answer.extractive import ExtractiveAnswerer
+from tests.service.answer.answer_helpers import assert_citations_valid
+
+ANSWERED = [
+    ("Ai chủ trì công tác cải cách hành chính ở Lạng Sơn?", "Sở Nội vụ"),
+    ("Ai phụ trách tiêm vắc-xin COVID-19 ở Lạng Sơn?", "Sở Y tế"),
+    ("Sở nào hỗ trợ giá điện cho doanh nghiệp ở Lạng Sơn?", "Sở Công Thương"),
+    ("ai phu trach ho so dia chinh o tuyen quang", "Sở Tài nguyên và Môi trường"),
+    ("Who is in charge of rural clean water in Ninh Thuan?", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("which agency handles tax collection in Tuyen Quang", "Cục Thuế tỉnh"),
+    ("Which department builds the provincial general hospital in Tuyen Quang?", "Department of Construction"),
+    ("Cơ quan nào xây dựng Khu liên hợp thể thao ở Tuyên Quang?", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Sở nào phụ trách du lịch ở Tuyên Quang?", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Ai chịu trách nhiệm về an toàn thực phẩm ở Ninh Thuận?", "Sở Y tế"),
+    ("Sở Y tế Lạng Sơn có nhiệm vụ gì?", "Chương trình phòng, chống dịch COVID-19"),
+    ("Nhiệm vụ của Ban Dân tộc tỉnh Lạng Sơn là gì?", "cho vay chương trình mục tiêu quốc gia"),
+    ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội ở Lạng Sơn?", "Ủy ban nhân dân cấp huyện"),
+    ("Tỷ lệ lao động qua đào tạo có bằng cấp của Ninh Thuận đến 2030 là bao nhiêu?", "trên 40%"),
+    ("Mục tiêu tăng trưởng GRDP của Lạng Sơn giai đoạn 2021-2025 là bao nhiêu?", "7%"),
+    ("Tỷ lệ hộ gia đình nông thôn dùng nước sạch ở Ninh Thuận đạt bao nhiêu?", "95%"),
+    ("Khi nào phải hoàn thành phê duyệt báo cáo nghiên cứu khả thi dự án Quốc lộ 4B?", "quý II/2022"),
+    ("Kế hoạch 208/KH-UBND ban hành ngày nào?", "20/11/2024"),
+    ("Ai ký kế hoạch xã hội hóa của Văn Quan?", "Hứa Phong Lan"),
+    ("Who signed plan 46/KH-UBND?", "Hồ Tiến Thiệu"),
+]
+REFUSED = [
+    "Sở nào phụ trách phòng cháy chữa cháy?",
+    "so nao phu trach cap ho chieu",
+    "Ai cấp giấy phép lái xe?",
+    "Sở nào quản lý đăng ký kết hôn?",
+    "Cơ quan nào chịu trách nhiệm phòng chống ma túy ở Ninh Thuận?",
+    "Lãi suất cho vay nhà ở xã hội ở Ninh Thuận là bao nhiêu?",
+    "Sở nào phụ trách xuất khẩu gạo?",
+    "Ai chịu trách nhiệm đào tạo phi công?",
+    "Bao nhiêu km đường cao tốc được xây dựng ở Hậu Giang?",
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERED)
+def test_answered(question: str, expected: str, answerer: ExtractiveAnswerer, engine: SearchEngine) -> None:
+    answer = answerer.answer(question)
+    assert not answer.abstained, answer.answer
+    assert contains(answer.answer, expected), answer.answer
+    assert_citations_valid(answer, engine)
+
+
+@pytest.mark.parametrize("question", REFUSED)
+def test_refused(question: str, answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer(question)
+    assert answer.abstained, answer.answer
+    assert answer.citations == [] and answer.passages

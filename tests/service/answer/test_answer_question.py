@@ -1,0 +1,66 @@
+"""Question understanding: kinds, the agency asked about, places, units, topics; any spelling or language."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.answer.question import Kind, analyze_question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "field"),
+    [
+        ("Sở nào chịu trách nhiệm về nhà ở xã hội?", Kind.RESPONSIBLE, None),
+        ("ai phu trach mo cua truong hoc an toan", Kind.RESPONSIBLE, None),
+        ("Who leads the tourism recovery plan in Lang Son?", Kind.RESPONSIBLE, None),
+        ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì?", Kind.TASKS, None),
+        ("What must the Department of Health do in Lang Son?", Kind.TASKS, None),
+        ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội?", Kind.LIST, None),
+        ("Ninh Thuận đặt mục tiêu xây dựng bao nhiêu căn hộ nhà ở xã hội?", Kind.NUMBER, None),
+        ("How many social housing apartments will Ninh Thuan build?", Kind.NUMBER, None),
+        ("Các đơn vị báo cáo trước ngày nào?", Kind.DEADLINE, None),
+        ("Kế hoạch 1221/KH-UBND ban hành ngày nào?", Kind.METADATA, "date"),
+        ("Ai ký Kế hoạch 46/KH-UBND?", Kind.METADATA, "signer"),
+        ("Kế hoạch áp dụng cho giai đoạn nào?", Kind.METADATA, "period"),
+        ("Cơ quan nào ban hành Kế hoạch 208/KH-UBND?", Kind.METADATA, "issuer"),
+        ("Nội dung chính của kế hoạch phục hồi kinh tế", Kind.OTHER, None),
+    ],
+)
+def test_kinds(question: str, kind: Kind, field: str | None) -> None:
+    q = analyze_question(question)
+    assert q.kind is kind
+    assert q.meta_field == field
+
+
+def test_agency_places_and_topic() -> None:
+    q = analyze_question("UBND cấp huyện ở Hậu Giang phải làm gì về quỹ đất?")
+    assert q.kind is Kind.TASKS
+    assert q.agency is not None and q.agency.name == "Ủy ban nhân dân cấp huyện"
+    assert q.provinces == ["Hậu Giang"]
+    assert "quỹ đất" in q.topic and "Hậu Giang" not in q.topic and "làm gì" not in q.topic
+
+
+def test_asked_agency_type() -> None:
+    assert analyze_question("Sở nào phụ trách nước sạch?").asked_type == "so"
+    assert analyze_question("Which department is responsible for social housing?").asked_type == "so"
+    assert analyze_question("Ai phụ trách nước sạch?").asked_type is None
+
+
+def test_units_of_number_questions() -> None:
+    assert analyze_question("Ngân sách là bao nhiêu tỷ đồng?").unit == "ty dong"
+    assert analyze_question("Ngân sách là bao nhiêu tỉ đồng?").unit == "ty dong"
+    assert analyze_question("Tỉ lệ thất nghiệp phải dưới bao nhiêu?").unit == "%"
+    assert analyze_question("Xây dựng bao nhiêu căn hộ?").unit == "can ho"
+    assert analyze_question("Tuổi thọ trung bình là bao nhiêu?").unit is None
+
+
+def test_english_and_unaccented() -> None:
+    english = analyze_question("Which department is responsible for social housing?")
+    assert english.english and "nhà ở xã hội" in english.topic
+    bare = analyze_question("so nao phu trach nha o xa hoi")
+    assert not bare.accented and bare.kind is Kind.RESPONSIBLE and "nha o xa hoi" in bare.topic
+
+
+def test_district_names_its_province() -> None:
+    q = analyze_question("Huyện Văn Quan giao cơ quan nào làm đầu mối theo dõi kế hoạch xã hội hóa?")
+    assert q.districts == ["Văn Quan"] and "Lạng Sơn" in q.provinces
