@@ -1,0 +1,41 @@
+"""Shared fixtures of the index tests: seed passages and the tiny local sentence-transformers model."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.tiny_model import CORPUS_DIR, build_tiny_model
+
+
+def seed_paragraphs(limit_chars: int = 700) -> list[str]:
+    """Passages of the bundled seed plans: consecutive lines grouped up to about ``limit_chars``."""
+    passages: list[str] = []
+    for path in sorted(CORPUS_DIR.glob("*.txt")):
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            lines: list[str] = []
+            size = 0
+            for line in block.splitlines():
+                if lines and size + len(line) > limit_chars:
+                    passages.append("\n".join(lines))
+                    lines, size = [], 0
+                if line.strip():
+                    lines.append(line.strip())
+                    size += len(line) + 1
+            if lines:
+                passages.append("\n".join(lines))
+    return [p for p in passages if len(p) > 40]
+
+
+@pytest.fixture(scope="session")
+def seed_passages() -> list[str]:
+    """Passages of the five bundled plans (real Vietnamese administrative text)."""
+    return seed_paragraphs()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real SentenceTransformer folder (2-layer BERT, random weights), built once per session."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model") / "tiny-st")
