@@ -52,7 +52,7 @@ bench: install-test
 	$(BIN)/python -m evaluation.bench
 
 soak: install-test
-	$(BIN)/python -m evaluation.load --seconds 60 --clients 32
+	$(BIN)/python -m evaluation.soak --seconds 60 --clients 32 --requests 10000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

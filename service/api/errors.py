@@ -130,6 +130,9 @@ def problem_response(
 
 # Validation messages --------------------------------------------------------------------------------
 
+#: Most invalid fields listed in one 422 (the detail says how many more there were).
+MAX_FIELD_ERRORS = 20
+
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 
@@ -202,8 +205,12 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 async def _on_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = field_errors(exc.errors())
+    raw = exc.errors()
+    # Bounded: a 1 MB body of unknown keys must not become a reply of many megabytes.
+    errors = field_errors(raw[:MAX_FIELD_ERRORS])
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or "invalid request"
+    if len(raw) > MAX_FIELD_ERRORS:
+        detail += f"; and {len(raw) - MAX_FIELD_ERRORS} more invalid fields"
     return problem_response(request, 422, detail, code="invalid_request", errors=errors)
 
 
