@@ -18,7 +18,7 @@ from typing import Any
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PageElement, PreformattedString
 
-from corpus.errors import CorruptDocumentError, EmptyDocumentError, EncodingError, IngestError
+from corpus.errors import CorruptDocumentError, EmptyDocumentError, EncodingError, IngestError, TooLargeError
 from corpus.loaders.base import LoadedFile, Loader
 from corpus.loaders.text import decode_text, join_row_cells
 
@@ -49,6 +49,8 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 # A container must hold at least this share of the page's text to be trusted as "the" content.
 _MAIN_SHARE = 0.3
 _BLOCK_SHARE = 0.5
+# Parsing costs ~5 µs per element; real documents have a few thousand. The cap bounds hostile pages.
+MAX_TAGS = 100_000
 
 
 class HtmlLoader(Loader):
@@ -60,6 +62,10 @@ class HtmlLoader(Loader):
 
     def load(self, path: Path, data: bytes) -> LoadedFile:
         """Extract the main text of the page as one page of lines."""
+        if data.count(b"<") > MAX_TAGS:
+            raise TooLargeError(
+                path, f"the page has more than {MAX_TAGS:,} tags; save the document itself instead"
+            )
         text = _decode(path, data)
         try:
             soup = BeautifulSoup(text, "lxml")

@@ -429,3 +429,12 @@ def test_damaged_real_files_raise_only_ingest_errors(
     path = fuzz_dir / f"hong{extension}"
     path.write_bytes(bytes(data))
     _load_only_ingest_errors(path)
+
+
+def test_html_with_a_hostile_number_of_tags_is_refused_quickly(tmp_path: Path) -> None:
+    from corpus.loaders.html import MAX_TAGS
+
+    page = tmp_path / "long.html"
+    page.write_bytes(b"<html><body>" + b"<div>" * (MAX_TAGS + 1) + b"x</body></html>")
+    with pytest.raises(TooLargeError, match="tags"):
+        load(page)
