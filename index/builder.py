@@ -25,7 +25,9 @@ import numpy.typing as npt
 from corpus.errors import IngestError
 from corpus.loaders import SUPPORTED_EXTENSIONS
 from corpus.models import Chunk, Document, ParsedDocument
-from corpus.pipeline import PIPELINE_VERSION, doc_id_for, parse_file
+from corpus.pipeline import PIPELINE_VERSION as _PARSE_VERSION
+from corpus.pipeline import doc_id_for, parse_file
+from corpus.responsibility import RESPONSIBILITY_VERSION, annotate
 from index.analysis import ANALYSIS_VERSION, indexable_text
 from index.dense.factory import create_dense_index
 from index.encoders.base import Encoder
@@ -49,6 +51,9 @@ from index.manifest import (
 from index.store import Store, StoreWriter
 
 log = logging.getLogger(__name__)
+
+#: Chunks and responsibilities are reused only when both were made by the same code.
+PIPELINE_VERSION = f"{_PARSE_VERSION}+resp{RESPONSIBILITY_VERSION}"
 
 # Above this share of re-embedded chunks a corpus-fitted encoder is refitted from scratch.
 REFIT_SHARE = 0.3
@@ -186,12 +191,7 @@ class _Entry:
 
 
 def _parse(path: Path, doc_id: str) -> ParsedDocument:
-    parsed = parse_file(path, doc_id=doc_id)
-    try:
-        from corpus.responsibility import annotate
-    except ImportError:  # responsibility extraction is optional at this layer
-        return parsed
-    return annotate(parsed)
+    return annotate(parse_file(path, doc_id=doc_id))
 
 
 def _collect(
