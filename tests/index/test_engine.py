@@ -27,9 +27,15 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
 
 @pytest.mark.parametrize(
     "query",
-    ["so nao phu trach nha o xa hoi", "Sở nào phụ trách nhà ở xã hội?", "Which department is responsible for social housing?"],
+    [
+        "so nao phu trach nha o xa hoi",
+        "Sở nào phụ trách nhà ở xã hội?",
+        "Which department is responsible for social housing?",
+    ],
 )
-def test_social_housing_finds_the_construction_department_of_three_plans(engine: SearchEngine, query: str) -> None:
+def test_social_housing_finds_the_construction_department_of_three_plans(
+    engine: SearchEngine, query: str
+) -> None:
     top = engine.search(query, top_k=6)
     construction = {p.doc_id for p in top if "so xay dung" in fold(p.section)}
     assert {HAU_GIANG, NINH_THUAN, LANG_SON} <= construction
@@ -66,7 +72,9 @@ def test_every_mode_ranks(engine: SearchEngine, mode: str) -> None:
     assert [p.score for p in top] == sorted((p.score for p in top), reverse=True)
 
 
-@pytest.mark.parametrize("query", ["", "   ", "?!.,;", "\x00\x01", "a" * 5000, "nhà " * 10000, "' OR 1=1 --", "(.*)+$"])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "?!.,;", "\x00\x01", "a" * 5000, "nhà " * 10000, "' OR 1=1 --", "(.*)+$"]
+)
 def test_odd_queries_are_answered_without_error(engine: SearchEngine, query: str) -> None:
     assert isinstance(engine.search(query, top_k=5), list)
 

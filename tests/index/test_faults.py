@@ -45,20 +45,27 @@ def test_disk_full_while_writing_keeps_the_previous_index(
     files = sorted(p.name for p in manager.corpus_dir.iterdir())
     monkeypatch.setattr(builder.np, "save", _disk_full)
     with pytest.raises(OSError, match="No space left"):
-        manager.add_document("moi.txt", "KẾ HOẠCH\nThử nghiệm\n\n1. Sở Y tế chủ trì tiêm chủng mở rộng.\n".encode())
+        manager.add_document(
+            "moi.txt", "KẾ HOẠCH\nThử nghiệm\n\n1. Sở Y tế chủ trì tiêm chủng mở rộng.\n".encode()
+        )
     monkeypatch.undo()
     # Nothing half-done is visible: same live version, same files, no partial document in search.
     assert manager.version == version
     assert sorted(p.name for p in manager.corpus_dir.iterdir() if not p.name.startswith(".")) == files
     fresh = SearchEngine.open(manager.index_root)
     assert fresh.info.version == version and fresh.document("moi") is None
-    manager.add_document("moi.txt", "KẾ HOẠCH\nThử nghiệm\n\n1. Sở Y tế chủ trì tiêm chủng mở rộng.\n".encode())
+    manager.add_document(
+        "moi.txt", "KẾ HOẠCH\nThử nghiệm\n\n1. Sở Y tế chủ trì tiêm chủng mở rộng.\n".encode()
+    )
     assert manager.engine.document("moi") is not None
     assert not list((manager.index_root / "versions").glob(".tmp-*"))
 
 
 def test_concurrent_uploads_of_one_document_last_writer_wins(manager: IndexManager) -> None:
-    bodies = [f"KẾ HOẠCH\nBản {i}\n\n1. Sở Nội vụ chủ trì phương án số {i} về tinh giản biên chế.\n" for i in range(4)]
+    bodies = [
+        f"KẾ HOẠCH\nBản {i}\n\n1. Sở Nội vụ chủ trì phương án số {i} về tinh giản biên chế.\n"
+        for i in range(4)
+    ]
 
     def upload(i: int) -> None:
         manager.add_document("dua.txt", bodies[i].encode())

@@ -62,7 +62,9 @@ def test_reupload_replaces_without_duplicates(manager: IndexManager) -> None:
     hits = manager.engine.search("lang du lich cong dong", top_k=10)
     texts = [p.text for p in hits if p.doc_id == "meo-vac"]
     assert texts and all("Tả Lủng" in t and "Pả Vi" not in t for t in texts)
-    assert len(manager.engine.chunks_of("meo-vac")) == len(set(c.chunk_id for c in manager.engine.chunks_of("meo-vac")))
+    assert len(manager.engine.chunks_of("meo-vac")) == len(
+        set(c.chunk_id for c in manager.engine.chunks_of("meo-vac"))
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,9 @@ def test_reupload_replaces_without_duplicates(manager: IndexManager) -> None:
         ("nhi-phan.txt", bytes(range(256)) * 4, IngestError),
     ],
 )
-def test_bad_upload_changes_nothing(manager: IndexManager, name: str, data: bytes, error: type[Exception]) -> None:
+def test_bad_upload_changes_nothing(
+    manager: IndexManager, name: str, data: bytes, error: type[Exception]
+) -> None:
     before, version = _state(manager), manager.version
     with pytest.raises(error):
         manager.add_document(name, data)
@@ -83,7 +87,11 @@ def test_bad_upload_changes_nothing(manager: IndexManager, name: str, data: byte
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\x.md", "x.md"), ("Kế hoạch 46.PDF", "Kế hoạch 46.pdf")],
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\x.md", "x.md"),
+        ("Kế hoạch 46.PDF", "Kế hoạch 46.pdf"),
+    ],
 )
 def test_upload_names_cannot_escape_the_corpus(given: str, expected: str) -> None:
     assert safe_filename(given) == expected
