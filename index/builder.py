@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -29,11 +30,11 @@ from corpus.pipeline import PIPELINE_VERSION as _PARSE_VERSION
 from corpus.pipeline import doc_id_for, parse_file
 from corpus.responsibility import RESPONSIBILITY_VERSION, annotate
 from index.analysis import ANALYSIS_VERSION, indexable_text
-from index.dense.factory import create_dense_index
+from index.dense.factory import create_dense_index, set_faiss_threads
 from index.encoders.base import Encoder
 from index.encoders.factory import create_encoder, encoder_from_manifest
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
-from index.layout import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE, VECTORS
+from index.layout import DENSE, ENCODER_DIR, LEADS, LEXICAL_DIR, STORE, VECTORS
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
     FORMAT_NAME,
@@ -351,6 +352,13 @@ def _build_locked(
             rows = to_embed[offset : offset + batch]
             vectors[rows] = encoder.encode_passages([texts[r] for r in rows])
     np.save(tmp / VECTORS, vectors)
+    # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
+    leads = [
+        any(r.role == "chu_tri" for r in chunk.responsibilities)
+        for entry in entries
+        for chunk in entry.chunks
+    ]
+    np.save(tmp / LEADS, np.asarray(leads, dtype=np.bool_))
 
     ids = np.arange(total_chunks, dtype=np.int64)
     lexical = create_lexical_index()
@@ -359,6 +367,7 @@ def _build_locked(
     lexical.save(tmp / LEXICAL_DIR)
     dense = create_dense_index(total_chunks, encoder.dim)
     if total_chunks:
+        set_faiss_threads(os.cpu_count() or 1)
         dense.add(ids, vectors)
     dense.save(tmp / DENSE)
     (tmp / ENCODER_DIR).mkdir()

@@ -13,12 +13,12 @@ from corpus.models import Chunk, Document
 from corpus.normalize import fold
 from index.api import IndexInfo
 from index.dense.base import DenseIndex
-from index.dense.factory import load_dense_index
+from index.dense.factory import load_dense_index, set_faiss_threads
 from index.encoders.base import Encoder
 from index.encoders.factory import encoder_from_manifest
 from index.errors import CorruptIndexError, IncompatibleIndexError
-from index.fusion import apply_boost, rrf_scores, top_rows
-from index.layout import DENSE, ENCODER_DIR, LEXICAL_DIR, STORE
+from index.fusion import Candidates, FusionConfig, apply_boost, fuse, top_rows
+from index.layout import DENSE, ENCODER_DIR, LEADS, LEXICAL_DIR, STORE
 from index.lexical.base import LexicalIndex
 from index.lexical.factory import load_lexical_index
 from index.manifest import current_version_dir, read_manifest
@@ -31,11 +31,16 @@ log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "lexical", "dense"]
 Ids = npt.NDArray[np.int64]
 
-#: Fusion parameters, chosen on the dev set and ALQAC (see evaluation/ reports).
-LEXICAL_WEIGHT = 1.0
-DENSE_WEIGHT = 1.0
-RRF_K = 60.0
+#: Fusion per encoder kind, chosen by `python -m evaluation.fusion_sweep` (dev set + ALQAC train).
+#: The built-in LSA encoder never beat lexical-only ranking there (README, "Retrieval ablation"), so it only
+#: orders what lexical search does not find; a pretrained model gets equal-weight RRF.
+FUSION: dict[str, FusionConfig] = {
+    "builtin-lsa": FusionConfig(method="rrf", lexical_weight=1.0, dense_weight=1e-6, rrf_k=60.0),
+}
+DEFAULT_FUSION = FusionConfig(method="rrf", lexical_weight=1.0, dense_weight=1.0, rrf_k=60.0)
 PROVINCE_BOOST = 1.5
+#: For "who is responsible" questions, chunks that assign a lead agency ("chủ trì") are preferred.
+LEAD_BOOST = 1.1
 MIN_CANDIDATES = 50
 
 
@@ -50,6 +55,7 @@ class SearchEngine:
         lexical: LexicalIndex,
         dense: DenseIndex,
         encoder: Encoder,
+        leads: npt.NDArray[np.bool_],
     ) -> None:
         self.directory = directory
         self.manifest = manifest
@@ -57,6 +63,9 @@ class SearchEngine:
         self.lexical = lexical
         self.dense = dense
         self.encoder = encoder
+        self.leads = leads
+        set_faiss_threads(1)  # one query per request: parallelism comes from concurrent requests
+        self.fusion = FUSION.get(encoder.kind, DEFAULT_FUSION)
         documents = store.documents
         self._province_of_doc = [fold(d.province) if d.province else "" for d in documents]
         self._info = IndexInfo(
@@ -97,8 +106,12 @@ class SearchEngine:
         store = Store(directory / STORE)
         lexical = load_lexical_index(manifest["lexical"]["kind"], directory / LEXICAL_DIR)
         dense = load_dense_index(manifest["dense"]["kind"], directory / DENSE)
+        try:
+            leads = np.load(directory / LEADS)
+        except (OSError, ValueError) as exc:
+            raise CorruptIndexError(directory / LEADS, f"unreadable ({exc})") from exc
         counts = manifest.get("counts", {})
-        if not (len(store) == len(lexical) == len(dense) == counts.get("chunks")):
+        if not (len(store) == len(lexical) == len(dense) == len(leads) == counts.get("chunks")):
             raise CorruptIndexError(
                 directory,
                 f"index parts disagree (store {len(store)}, lexical {len(lexical)}, dense {len(dense)}, "
@@ -106,7 +119,7 @@ class SearchEngine:
             )
         if manifest.get("fallback_reason"):
             log.warning("index %s uses the built-in encoder: %s", directory.name, manifest["fallback_reason"])
-        return cls(directory, manifest, store, lexical, dense, encoder)
+        return cls(directory, manifest, store, lexical, dense, encoder, leads)
 
     @property
     def info(self) -> IndexInfo:
@@ -156,19 +169,10 @@ class SearchEngine:
         if allowed is not None and allowed.size == 0:
             return []
         info = analyze_query(query)
-        candidates = max(MIN_CANDIDATES, top_k * 5)
-        rankings: list[Ids] = []
-        weights: list[float] = []
-        if mode in ("hybrid", "lexical"):
-            _, lex_ids = self.lexical.search(info.expanded, candidates, allowed)
-            rankings.append(lex_ids)
-            weights.append(LEXICAL_WEIGHT)
-        if mode in ("hybrid", "dense"):
-            vector = self.encoder.encode_queries([info.expanded])
-            _, dense_ids = self.dense.search(vector, candidates, allowed)
-            rankings.append(dense_ids[0])
-            weights.append(DENSE_WEIGHT)
-        fused = rrf_scores(rankings, weights, k=RRF_K)
+        lexical, dense = self.candidates(info.expanded, max(MIN_CANDIDATES, top_k * 5), allowed, mode)
+        fused = fuse(lexical, dense, self.fusion)
+        if info.asks_who:
+            fused = apply_boost(fused, {row for row in fused if self.leads[row]}, LEAD_BOOST)
         if info.provinces and (filters is None or filters.province is None):
             fused = apply_boost(fused, self._rows_in_provinces(fused, info.provinces), PROVINCE_BOOST)
         best = top_rows(fused, top_k)
@@ -176,6 +180,18 @@ class SearchEngine:
         return [
             Passage(**chunks[row].model_dump(), score=round(score, 6)) for row, score in best if row in chunks
         ]
+
+    def candidates(
+        self, text: str, k: int, allowed: Ids | None = None, mode: Mode = "hybrid"
+    ) -> tuple[Candidates | None, Candidates | None]:
+        """Raw (scores, ids) lists of the lexical and dense retrievers (None for a retriever not used)."""
+        lexical = dense = None
+        if mode in ("hybrid", "lexical"):
+            lexical = self.lexical.search(text, k, allowed)
+        if mode in ("hybrid", "dense"):
+            scores, ids = self.dense.search(self.encoder.encode_queries([text]), k, allowed)
+            dense = (scores[0], ids[0])
+        return lexical, dense
 
     # Helpers --------------------------------------------------------------------------------------
 
@@ -193,6 +209,10 @@ class SearchEngine:
             ordinals = [i for i, p in enumerate(self._province_of_doc) if p == wanted]
             keep &= np.isin(self.store.doc_of_row, np.asarray(ordinals, dtype=np.int32))
         return np.flatnonzero(keep).astype(np.int64)
+
+    def province_of_row(self, row: int) -> str:
+        """Folded province of the document a chunk row belongs to ('' when unknown)."""
+        return self._province_of_doc[int(self.store.doc_of_row[row])]
 
     def _rows_in_provinces(self, rows: dict[int, float], provinces: list[str]) -> set[int]:
         wanted = {fold(p) for p in provinces}

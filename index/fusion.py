@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 Ids = npt.NDArray[np.int64]
+Candidates = tuple[npt.NDArray[np.float32], Ids]
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How lexical and dense candidate lists are combined."""
+
+    method: Literal["rrf", "score"] = "rrf"
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+    rrf_k: float = 60.0
 
 
 def rrf_scores(rankings: Sequence[Ids], weights: Sequence[float], k: float = 60.0) -> dict[int, float]:
@@ -54,3 +67,13 @@ def apply_boost(scores: Mapping[int, float], boosted: set[int], factor: float) -
 def top_rows(scores: Mapping[int, float], k: int) -> list[tuple[int, float]]:
     """The ``k`` best (row, score) pairs, ties broken by row for determinism."""
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+
+def fuse(lexical: Candidates | None, dense: Candidates | None, config: FusionConfig) -> dict[int, float]:
+    """Combine the candidate lists of the retrievers that ran (either may be None)."""
+    lists = [
+        (c, w) for c, w in ((lexical, config.lexical_weight), (dense, config.dense_weight)) if c is not None
+    ]
+    if config.method == "rrf":
+        return rrf_scores([ids for (_, ids), _ in lists], [w for _, w in lists], k=config.rrf_k)
+    return score_fusion([c for c, _ in lists], [w for _, w in lists])

@@ -39,6 +39,7 @@ class QueryInfo:
     provinces: list[str] = field(default_factory=list)
     districts: list[str] = field(default_factory=list)
     document_numbers: list[str] = field(default_factory=list)
+    asks_who: bool = False
 
 
 # Names that are also ordinary words ("hòa bình" = peace): only taken when capitalized or after "tỉnh".
@@ -139,6 +140,21 @@ def _typed_with_marks(text: str) -> bool:
     return sum(1 for word in words if has_diacritics(word)) / len(words) >= 0.3
 
 
+# "Who is responsible" questions, matched on the folded query (with or without diacritics, or the English).
+_ASKS_WHO = re.compile(
+    r"\b(?:(?:so|ban|phong|co quan|don vi|bo|nganh|cap|to chuc|trung tam|chi cuc|cuc) nao|ai(?! (?:ky|ban hanh)\b)|"
+    r"who(?! (?:signed|issued)\b)|which (?:department|agency|office|body|unit|organi[sz]ation))\b"
+)
+
+
+def asks_who(text: str) -> bool:
+    """True when the question asks which agency is responsible (Sở nào, ai, which department, ...).
+
+    Questions about who signed or issued a document are about metadata, not responsibility.
+    """
+    return _ASKS_WHO.search(fold(text)) is not None
+
+
 def analyze_query(query: str, gazetteer: Gazetteer | None = None) -> QueryInfo:
     """Understand one query (any language, with or without diacritics)."""
     text = query[:_MAX_QUERY_CHARS].strip()
@@ -157,4 +173,5 @@ def analyze_query(query: str, gazetteer: Gazetteer | None = None) -> QueryInfo:
         provinces=provinces,
         districts=districts,
         document_numbers=numbers,
+        asks_who=asks_who(text),
     )

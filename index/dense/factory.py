@@ -58,3 +58,14 @@ def load_dense_index(kind: str | None, path: Path) -> DenseIndex:
         if isinstance(base, cls.base_class):
             return cls.wrap(index)
     raise CorruptIndexError(path, f"unsupported dense index (faiss {type(base).__name__})")
+
+
+def set_faiss_threads(threads: int) -> None:
+    """Set FAISS's OpenMP thread count for this process.
+
+    Serving searches one query per request, where starting OpenMP threads costs more than the search
+    itself (about 5 ms against 0.1 ms on 2 cores); builds add many vectors at once and use every core.
+    """
+    import faiss
+
+    faiss.omp_set_num_threads(max(1, threads))

@@ -79,3 +79,22 @@ def test_vietnamese_question_is_not_translated() -> None:
 def test_very_long_query_is_bounded() -> None:
     info = analyze_query("nhà " * 10_000)
     assert len(info.expanded) <= 4_000
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Sở nào chịu trách nhiệm về nhà ở xã hội?", True),
+        ("so nao phu trach nha o xa hoi", True),
+        ("Cơ quan nào theo dõi, đôn đốc việc triển khai?", True),
+        ("Ai chủ trì xây dựng kế hoạch di dời?", True),
+        ("Which department is responsible for social housing?", True),
+        ("Who leads the tourism recovery plan in Lang Son?", True),
+        ("Ai ký Kế hoạch 46/KH-UBND?", False),
+        ("Who signed the plan?", False),
+        ("Tỷ lệ thất nghiệp khu vực thành thị là bao nhiêu?", False),
+        ("Người lao động được hỗ trợ gì?", False),
+    ],
+)
+def test_who_questions_are_recognised(question: str, expected: bool) -> None:
+    assert analyze_query(question).asks_who is expected
