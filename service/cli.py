@@ -113,9 +113,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """tracuu parse."""
-    from corpus.pipeline import parse_file
-
     from corpus.errors import IngestError
+    from corpus.pipeline import parse_file
 
     try:
         parsed = parse_file(Path(args.file))
