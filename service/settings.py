@@ -26,7 +26,6 @@ class Settings(BaseSettings):
         default=None,
         description="sentence-transformers model name or local path; unset = built-in offline encoder",
     )
-    device: str = Field(default="cpu", description="torch device for sentence-transformers models")
     top_k: int = Field(default=10, ge=1, le=100, description="Default number of passages returned")
     max_top_k: int = Field(default=50, ge=1, le=1000)
     max_query_chars: int = Field(default=2000, ge=10, description="Longer queries are rejected with 422")

@@ -1,0 +1,546 @@
+"""Speed and size benchmarks of tracuu next to the outside baselines, measured in the same run.
+
+    python -m evaluation.bench                       # bundled, ALQAC, synthetic 20k chunks (~3 min on 2 cores)
+    python -m evaluation.bench --max-chunks 100000   # + synthetic 100k (~11 min; the committed report)
+    python -m evaluation.bench --max-chunks 1000000  # + synthetic 1M (hours, ~10 GB RAM; LangChain skipped)
+    python -m evaluation.bench --max-chunks 0        # real corpora only
+
+For every corpus each system runs in its own fresh process, so resident memory (``/proc/self/status``) is
+its own: build throughput (chunks/s), index size on disk, RSS, search (and, for tracuu, ask) latency
+p50/p95 in-process. Also: exact vs ANN dense recall@10 and latency, and the start-to-result time of a fresh
+``tracuu search`` process next to a fresh process that rebuilds the LangChain baseline (which cannot be
+persisted without pickle). Writes ``bench.md``, ``bench.json`` and ``bench.png`` into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from evaluation.metrics import percentile
+
+__all__ = ["main", "proc_memory_mb"]
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+DEFAULT_OUT = REPO / "evaluation" / "reports"
+DEFAULT_WORK = REPO / "var" / "bench"
+SYNTH_SIZES = (20_000, 100_000, 1_000_000)
+#: Resident memory per chunk of the baselines, measured at 100k chunks (LangChain 2.4 GB, bm25s 0.7 GB).
+BASELINE_KB_PER_CHUNK = {"langchain-bm25": 25.0, "bm25s": 8.0}
+SYSTEMS = ("tracuu", "langchain-bm25", "bm25s")
+WORKER_TIMEOUT = 4 * 3600
+_Q = TypeVar("_Q")
+
+
+# Measurement helpers ---------------------------------------------------------------------------
+
+
+def proc_memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """Current (VmRSS) and peak (VmHWM) resident memory in MB, from ``/proc/<pid>/status``."""
+    values: dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key = "rss_mb" if line.startswith("VmRSS") else "peak_rss_mb"
+                values[key] = round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return values
+
+
+def dir_bytes(path: Path) -> int:
+    """Bytes of all files below ``path``."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _latencies(
+    run: Callable[[str], object], queries: Sequence[str], warmup: int = 3
+) -> dict[str, float | None]:
+    for query in queries[:warmup]:
+        run(query)
+    times: list[float] = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        times.append(time.perf_counter() - started)
+    p50, p95 = percentile(times, 50), percentile(times, 95)
+    return {
+        "p50_ms": None if p50 is None else round(p50 * 1000, 2),
+        "p95_ms": None if p95 is None else round(p95 * 1000, 2),
+        "n": len(times),
+    }
+
+
+# Workers (each in its own process) ---------------------------------------------------------------
+
+
+def _worker_tracuu_build(corpus: Path, index_dir: Path) -> dict[str, Any]:
+    from index.builder import build_index
+
+    started = time.perf_counter()
+    report = build_index(corpus, index_dir, full=True)
+    seconds = time.perf_counter() - started
+    return {
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "build_s": round(seconds, 2),
+        "chunks_per_s": round(report.chunks / seconds, 1) if seconds else None,
+        "index_mb": round(dir_bytes(index_dir) / 2**20, 2),
+        "build_peak_rss_mb": proc_memory_mb().get("peak_rss_mb"),
+        "encoder": report.encoder,
+    }
+
+
+def _worker_tracuu_query(index_dir: Path, queries: list[str], ask: bool, ann: bool) -> dict[str, Any]:
+    from index.engine import SearchEngine
+
+    started = time.perf_counter()
+    engine = SearchEngine.open(index_dir)
+    result: dict[str, Any] = {"open_s": round(time.perf_counter() - started, 3)}
+    result["search"] = _latencies(lambda q: engine.search(q, top_k=10), queries)
+    if ask:
+        from service.answer.factory import create_answerer
+        from service.settings import get_settings
+
+        answerer = create_answerer(engine, get_settings())
+        result["ask"] = _latencies(lambda q: answerer.answer(q), queries)
+    if ann:
+        result["ann"] = _ann_experiment(engine, index_dir, queries)
+    result.update(proc_memory_mb())
+    return result
+
+
+def _dense_search(index: Any, query: Any) -> object:
+    return index.search(query, 10)
+
+
+def _ann_experiment(engine: Any, index_dir: Path, queries: list[str]) -> dict[str, Any]:
+    """Exact (flat) vs HNSW over the index's own vectors: recall@10 of HNSW and per-query latency of each."""
+    import numpy as np
+
+    from index.dense.factory import create_dense_index
+    from index.dense.recall import recall_of_results
+
+    vectors = np.ascontiguousarray(np.load(engine.directory / "vectors.npy"), dtype=np.float32)
+    ids = np.arange(vectors.shape[0], dtype=np.int64)
+    query_vectors = engine.encoder.encode_queries(queries)
+    result: dict[str, Any] = {
+        "vectors": int(vectors.shape[0]),
+        "dim": int(vectors.shape[1]),
+        "queries": len(queries),
+    }
+    result["index_in_use"] = engine.manifest.get("dense", {}).get("kind")
+    found: dict[str, Any] = {}
+    for kind in ("flat", "hnsw"):
+        index = create_dense_index(len(ids), vectors.shape[1], kind=kind)
+        started = time.perf_counter()
+        index.add(ids, vectors)
+        result[f"{kind}_build_s"] = round(time.perf_counter() - started, 2)
+        found[kind] = np.vstack([index.search(query_vectors[i : i + 1], 10)[1] for i in range(len(queries))])
+        rows = [query_vectors[i : i + 1] for i in range(len(queries))]
+        result[f"{kind}_search"] = _latencies(partial(_dense_search, index), rows)
+    result["hnsw_recall_at_10"] = round(recall_of_results(found["hnsw"], found["flat"]), 4)
+    return result
+
+
+def _baseline_docs(corpus: Path) -> list[Any]:
+    """Plain-text files read the way a user's own script would (tracuu's ingestion is not involved)."""
+    from corpus.normalize import normalize_text
+    from evaluation.baselines import SourceDocument
+
+    docs = []
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md")):
+        name = str(path.relative_to(corpus))
+        docs.append(SourceDocument(name, name, normalize_text(path.read_text("utf-8", errors="replace"))))
+    return docs
+
+
+def _worker_baseline(name: str, corpus: Path, queries: list[str], work: Path) -> dict[str, Any]:
+    import warnings
+
+    from evaluation.baselines import Bm25sBaseline, create_baseline, split_documents
+
+    docs = _baseline_docs(corpus)
+    # Library imports happen before the clock starts, as tracuu's do.
+    split_documents(docs[:1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import bm25s  # noqa: F401
+        from langchain_community.retrievers import BM25Retriever  # noqa: F401
+    started = time.perf_counter()
+    baseline = create_baseline(name, docs)
+    seconds = time.perf_counter() - started
+    chunks = len(baseline)
+    result: dict[str, Any] = {
+        "documents": len(docs),
+        "chunks": chunks,
+        "build_s": round(seconds, 2),
+        "chunks_per_s": round(chunks / seconds, 1) if seconds else None,
+        "index_mb": None,
+    }
+    result.update({f"build_{k}": v for k, v in proc_memory_mb().items() if k == "peak_rss_mb"})
+    if isinstance(baseline, Bm25sBaseline):
+        target = work / f"bm25s-{os.getpid()}"
+        baseline.save(target)
+        result["index_mb"] = round(dir_bytes(target) / 2**20, 2)
+        shutil.rmtree(target, ignore_errors=True)
+    result["search"] = _latencies(lambda q: baseline.search(q, 10), queries)
+    result.update(proc_memory_mb())
+    return result
+
+
+def _worker_fresh_langchain(corpus: Path, query: str) -> dict[str, Any]:
+    from evaluation.baselines import create_baseline
+
+    results = create_baseline("langchain-bm25", _baseline_docs(corpus)).search(query, 10)
+    return {"results": len(results)}
+
+
+def _run_worker(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluation.bench --worker")
+    parser.add_argument("--worker", required=True)
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--index-dir", type=Path)
+    parser.add_argument("--queries", type=Path)
+    parser.add_argument("--query")
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--ask", action="store_true")
+    parser.add_argument("--ann", action="store_true")
+    args = parser.parse_args(argv)
+    queries: list[str] = json.loads(args.queries.read_text("utf-8")) if args.queries else []
+    if args.worker == "tracuu-build":
+        result = _worker_tracuu_build(args.corpus, args.index_dir)
+    elif args.worker == "tracuu-query":
+        result = _worker_tracuu_query(args.index_dir, queries, args.ask, args.ann)
+    elif args.worker == "fresh-langchain":
+        result = _worker_fresh_langchain(args.corpus, args.query)
+    else:
+        result = _worker_baseline(args.worker, args.corpus, queries, args.work)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _spawn(args: list[str], timeout: float = WORKER_TIMEOUT) -> dict[str, Any]:
+    command = [sys.executable, "-m", "evaluation.bench", *args]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f}s"}
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = (done.stderr or "").strip().splitlines()[-3:]
+        return {"error": f"exit {done.returncode}: {' | '.join(tail)}", "wall_s": round(wall, 2)}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = round(wall, 3)
+    return result
+
+
+def _fresh_search_seconds(index_dir: Path, query: str, repeats: int = 3) -> float | None:
+    tracuu = Path(sys.executable).with_name("tracuu")
+    base = [str(tracuu)] if tracuu.exists() else [sys.executable, "-m", "service.cli"]
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [*base, "search", query, "--index", str(index_dir), "--json"],
+            cwd=REPO,
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            return None
+        times.append(time.perf_counter() - started)
+    return percentile(times, 50)
+
+
+# Orchestration ---------------------------------------------------------------------------------
+
+
+def _questions(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    return [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _corpora(max_chunks: int, work: Path) -> list[tuple[str, Path, list[str]]]:
+    from evaluation.load import FALLBACK_QUESTIONS
+    from evaluation.synth import generate
+
+    dev = _questions(SHARED / "eval" / "dev.jsonl") or list(FALLBACK_QUESTIONS)
+    alqac_questions = _questions(SHARED / "external" / "alqac2023" / "test.jsonl")
+    corpora = [("bundled", REPO / "corpus" / "documents", dev)]
+    alqac = SHARED / "external" / "alqac2023" / "corpus"
+    if alqac.is_dir():
+        corpora.append(("alqac", alqac, alqac_questions[:60] or dev))
+    mixed = [q for pair in zip(dev, alqac_questions, strict=False) for q in pair] or dev
+    for size in SYNTH_SIZES:
+        if size > max_chunks:
+            continue
+        folder = work / f"synth-{size}"
+        marker = folder / ".complete"
+        if not marker.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            print(f"generating synthetic corpus of {size} chunks in {folder} ...", file=sys.stderr)
+            generate(folder, size)
+            marker.write_text("ok\n")
+        corpora.append((f"synthetic {size // 1000}k", folder, mixed[:50]))
+    return corpora
+
+
+def _expected_chunks(corpus: Path) -> int:
+    """Rough chunk count before anything is built (about 800 characters per chunk)."""
+    total = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+    return total // 1000
+
+
+def _available_mb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _memory_guard(baseline: str, chunks: int) -> str | None:
+    """Why ``baseline`` is skipped on a corpus of ``chunks`` chunks (it would not fit in memory), or None."""
+    available = _available_mb()
+    needed = chunks * BASELINE_KB_PER_CHUNK[baseline] / 1024
+    if available is not None and needed > 0.8 * available:
+        return f"skipped: needs about {needed / 1024:.1f} GB of memory, {available / 1024:.1f} GB available"
+    return None
+
+
+def run_bench(max_chunks: int, work: Path, systems: Sequence[str], ann: bool) -> dict[str, Any]:
+    """Measure every corpus; returns the JSON-ready results."""
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "corpora": []}
+    for name, corpus, queries in _corpora(max_chunks, work):
+        print(f"[{name}] {corpus}", file=sys.stderr)
+        entry: dict[str, Any] = {"name": name, "corpus": str(corpus), "queries": len(queries), "systems": {}}
+        with tempfile.TemporaryDirectory(prefix="tracuu-bench-", dir=work) as tmp_name:
+            tmp = Path(tmp_name)
+            qfile = tmp / "queries.json"
+            qfile.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
+            if "tracuu" in systems:
+                index_dir = tmp / "index"
+                built = _spawn(
+                    ["--worker", "tracuu-build", "--corpus", str(corpus), "--index-dir", str(index_dir)]
+                )
+                tracuu = dict(built)
+                if "error" not in built:
+                    query_args = [
+                        "--worker",
+                        "tracuu-query",
+                        "--index-dir",
+                        str(index_dir),
+                        "--queries",
+                        str(qfile),
+                    ]
+                    query_args += ["--ask"]
+                    if ann and not name.startswith(("bundled",)):
+                        query_args += ["--ann"]
+                    queried = _spawn(query_args)
+                    tracuu.update({k: v for k, v in queried.items() if k != "wall_s"})
+                    tracuu["fresh_search_s"] = _fresh_search_seconds(index_dir, queries[0])
+                entry["systems"]["tracuu"] = tracuu
+            expected_chunks = int(
+                entry["systems"].get("tracuu", {}).get("chunks") or _expected_chunks(corpus)
+            )
+            for baseline in ("langchain-bm25", "bm25s"):
+                if baseline in systems and (skip := _memory_guard(baseline, expected_chunks)):
+                    entry["systems"][baseline] = {"error": skip}
+                elif baseline in systems:
+                    args = [
+                        "--worker",
+                        baseline,
+                        "--corpus",
+                        str(corpus),
+                        "--queries",
+                        str(qfile),
+                        "--work",
+                        str(tmp),
+                    ]
+                    entry["systems"][baseline] = _spawn(args)
+            if "langchain-bm25" in systems and "error" not in entry["systems"].get("langchain-bm25", {}):
+                fresh = _spawn(
+                    ["--worker", "fresh-langchain", "--corpus", str(corpus), "--query", queries[0]]
+                )
+                if "error" not in fresh:
+                    entry["systems"].setdefault("langchain-bm25", {})["fresh_search_s"] = fresh.get("wall_s")
+        results["corpora"].append(entry)
+    return results
+
+
+# Report ----------------------------------------------------------------------------------------
+
+_ROWS: tuple[tuple[str, Callable[[dict[str, Any]], Any], str], ...] = (
+    ("chunks", lambda s: s.get("chunks"), ""),
+    ("build throughput (chunks/s)", lambda s: s.get("chunks_per_s"), "higher"),
+    ("index size on disk (MB)", lambda s: s.get("index_mb"), "lower"),
+    ("RSS while serving (MB)", lambda s: s.get("rss_mb"), "lower"),
+    ("peak RSS while building (MB)", lambda s: s.get("build_peak_rss_mb"), "lower"),
+    ("search p50 (ms)", lambda s: (s.get("search") or {}).get("p50_ms"), "lower"),
+    ("search p95 (ms)", lambda s: (s.get("search") or {}).get("p95_ms"), "lower"),
+    ("ask p50 (ms)", lambda s: (s.get("ask") or {}).get("p50_ms"), "lower"),
+    ("ask p95 (ms)", lambda s: (s.get("ask") or {}).get("p95_ms"), "lower"),
+    ("fresh process search start-to-result (s)", lambda s: s.get("fresh_search_s"), "lower"),
+)
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _ratio(ours: Any, theirs: Any) -> str:
+    if not isinstance(ours, int | float) or not isinstance(theirs, int | float) or not theirs:
+        return "–"
+    return f"{ours / theirs:.2f}×"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """Tables per corpus: tracuu next to each baseline, with the tracuu/baseline ratio."""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"{results.get('cpus')} CPU cores, Python {results.get('python')}; each system measured in its own "
+        "fresh process in the same run. Ratio = tracuu / baseline (lower is better for times and sizes, "
+        "higher for throughput). LangChain's BM25Retriever keeps its index in memory only (no pickle-free "
+        "persistence), so a fresh process has to rebuild it.",
+    ]
+    for entry in results["corpora"]:
+        systems = entry["systems"]
+        tracuu = systems.get("tracuu", {})
+        lc = systems.get("langchain-bm25", {})
+        bm = systems.get("bm25s", {})
+        lines += [
+            "",
+            f"## {entry['name']} ({_num(tracuu.get('documents') or lc.get('documents'))} documents)",
+            "",
+        ]
+        lines += [
+            "| metric | tracuu | LangChain BM25 | ratio | bm25s | ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, get, _ in _ROWS:
+            ours, theirs, other = get(tracuu), get(lc), get(bm)
+            lines.append(
+                f"| {label} | {_num(ours)} | {_num(theirs)} | {_ratio(ours, theirs)} | {_num(other)} | "
+                f"{_ratio(ours, other)} |"
+            )
+        for name, system in systems.items():
+            if "error" in system:
+                lines.append(f"\n{name} failed: {system['error']}")
+        ann = tracuu.get("ann")
+        if ann:
+            lines += _ann_lines(ann)
+    return "\n".join(lines) + "\n"
+
+
+def _ann_lines(ann: dict[str, Any]) -> list[str]:
+    flat, hnsw = ann.get("flat_search") or {}, ann.get("hnsw_search") or {}
+    return [
+        "",
+        f"Dense search over the same {_num(ann.get('vectors'))} vectors (dim {ann.get('dim')}, "
+        f"{ann.get('queries')} queries; the index uses `{ann.get('index_in_use')}`): "
+        f"HNSW recall@10 vs exact = {ann.get('hnsw_recall_at_10')}",
+        "",
+        "| dense index | build (s) | search p50 (ms) | search p95 (ms) |",
+        "|---|---|---|---|",
+        f"| exact (flat) | {_num(ann.get('flat_build_s'))} | {_num(flat.get('p50_ms'))} | {_num(flat.get('p95_ms'))} |",
+        f"| HNSW | {_num(ann.get('hnsw_build_s'))} | {_num(hnsw.get('p50_ms'))} | {_num(hnsw.get('p95_ms'))} |",
+    ]
+
+
+def write_chart(results: dict[str, Any], path: Path) -> None:
+    """Search latency (p50 and p95) against corpus size (chunks), log-log, per system."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
+    for number, (system, marker) in enumerate(zip(SYSTEMS, ("o", "s", "^"), strict=True)):
+        for stat, style in (("p50_ms", "-"), ("p95_ms", ":")):
+            points = sorted(
+                (entry["systems"][system]["chunks"], entry["systems"][system]["search"][stat])
+                for entry in results["corpora"]
+                if system in entry["systems"]
+                and entry["systems"][system].get("chunks")
+                and (entry["systems"][system].get("search") or {}).get(stat) is not None
+            )
+            if points:
+                xs, ys = zip(*points, strict=True)
+                ax.plot(xs, ys, style, marker=marker, color=f"C{number}", label=f"{system} {stat[:3]}")
+    ask = sorted(
+        (entry["systems"]["tracuu"]["chunks"], entry["systems"]["tracuu"]["ask"]["p50_ms"])
+        for entry in results["corpora"]
+        if (entry["systems"].get("tracuu", {}).get("ask") or {}).get("p50_ms") is not None
+    )
+    if ask:
+        xs, ys = zip(*ask, strict=True)
+        ax.plot(xs, ys, "--", marker="o", color="grey", label="tracuu ask p50")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("chunks in the index")
+    ax.set_ylabel("latency (ms, in-process)")
+    ax.set_title("Search (and ask) latency vs corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks (or, with ``--worker``, one measurement in this process)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "--worker" in argv:
+        return _run_worker(argv)
+    parser = argparse.ArgumentParser(prog="python -m evaluation.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--max-chunks",
+        type=int,
+        default=20_000,
+        help="largest synthetic corpus: 20000, 100000, 1000000 (0: none)",
+    )
+    parser.add_argument(
+        "--systems", default=",".join(SYSTEMS), help="comma-separated subset of: " + ", ".join(SYSTEMS)
+    )
+    parser.add_argument("--no-ann", action="store_true", help="skip the exact vs ANN experiment")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="synthetic corpora and scratch space")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    systems = [s.strip() for s in args.systems.split(",") if s.strip() in SYSTEMS]
+    started = time.perf_counter()
+    results = run_bench(args.max_chunks, args.work, systems, not args.no_ann)
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    markdown = render_markdown(results)
+    (args.out / "bench.md").write_text(markdown, "utf-8")
+    write_chart(results, args.out / "bench.png")
+    print(markdown)
+    print(f"written to {args.out}/bench.md, bench.json, bench.png in {results['total_s']} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
