@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from index.manager import IndexManager
 from tests.fixtures.tiny_model import CORPUS_DIR, build_tiny_model
 
 
@@ -39,3 +41,24 @@ def seed_passages() -> list[str]:
 def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real SentenceTransformer folder (2-layer BERT, random weights), built once per session."""
     return build_tiny_model(tmp_path_factory.mktemp("tiny-model") / "tiny-st")
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Corpus copy + built index, made once per module and copied by each test."""
+    root = tmp_path_factory.mktemp("template")
+    shutil.copytree(REPO / "corpus" / "documents", root / "docs")
+    IndexManager(root / "idx", root / "docs").ensure_built()
+    return root
+
+
+@pytest.fixture
+def manager(template: Path, tmp_path: Path) -> IndexManager:
+    shutil.copytree(template / "docs", tmp_path / "docs")
+    shutil.copytree(template / "idx", tmp_path / "idx")
+    built = IndexManager(tmp_path / "idx", tmp_path / "docs")
+    built.ensure_built()
+    return built

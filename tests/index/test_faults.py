@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import shutil
 import threading
 from pathlib import Path
 
@@ -14,24 +13,6 @@ from index.engine import SearchEngine
 from index.manager import IndexManager
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Corpus copy + built index, made once per module and copied by each test."""
-    root = tmp_path_factory.mktemp("template")
-    shutil.copytree(REPO / "corpus" / "documents", root / "docs")
-    IndexManager(root / "idx", root / "docs").ensure_built()
-    return root
-
-
-@pytest.fixture
-def manager(template: Path, tmp_path: Path) -> IndexManager:
-    shutil.copytree(template / "docs", tmp_path / "docs")
-    shutil.copytree(template / "idx", tmp_path / "idx")
-    built = IndexManager(tmp_path / "idx", tmp_path / "docs")
-    built.ensure_built()
-    return built
 
 
 def _disk_full(*_: object, **__: object) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -18,24 +17,6 @@ NEW_PLAN = (
     "KẾ HOẠCH\nPhát triển du lịch cộng đồng huyện Mèo Vạc\n\nI. NHIỆM VỤ\n"
     "1. Phòng Văn hóa và Thông tin huyện chủ trì xây dựng làng du lịch cộng đồng Pả Vi.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Corpus copy + built index, made once per module and copied by each test."""
-    root = tmp_path_factory.mktemp("template")
-    shutil.copytree(REPO / "corpus" / "documents", root / "docs")
-    IndexManager(root / "idx", root / "docs").ensure_built()
-    return root
-
-
-@pytest.fixture
-def manager(template: Path, tmp_path: Path) -> IndexManager:
-    shutil.copytree(template / "docs", tmp_path / "docs")
-    shutil.copytree(template / "idx", tmp_path / "idx")
-    built = IndexManager(tmp_path / "idx", tmp_path / "docs")
-    built.ensure_built()
-    return built
 
 
 def _state(manager: IndexManager) -> tuple[list[str], list[str], list[str]]:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Path, Response, UploadFile
 
 from corpus.loaders import SUPPORTED_EXTENSIONS
 from corpus.models import Document
+from index.api import Retriever
 from service.api.deps import AdminDep, EngineDep, ManagerDep, StateDep
 from service.api.errors import ProblemError, problem_responses
 from service.api.schemas import ChunkList, DocumentList, DocumentText
@@ -66,6 +67,18 @@ def upload_name(raw: str | None) -> str:
     return name
 
 
+def _not_found(doc_id: str) -> ProblemError:
+    return ProblemError(404, f"no document with id {doc_id!r}; GET /documents lists them", code="not_found")
+
+
+def _known(engine: Retriever, doc_id: str) -> Document:
+    """The document's metadata, or a 404 problem."""
+    document = engine.document(doc_id)
+    if document is None:
+        raise _not_found(doc_id)
+    return document
+
+
 def build_router(settings: Settings) -> APIRouter:
     """Routes under ``/documents``."""
     router = APIRouter(tags=["documents"])
@@ -84,12 +97,10 @@ def build_router(settings: Settings) -> APIRouter:
         responses=problem_responses(404, 422, 503),
     )
     def get_document(doc_id: DocId, engine: EngineDep) -> DocumentText:
-        document = engine.document(doc_id)
-        text = engine.document_text(doc_id) if document is not None else None
-        if document is None or text is None:
-            raise ProblemError(
-                404, f"no document with id {doc_id!r}; GET /documents lists them", code="not_found"
-            )
+        document = _known(engine, doc_id)
+        text = engine.document_text(doc_id)
+        if text is None:
+            raise _not_found(doc_id)
         return DocumentText(**document.model_dump(), text=text)
 
     @router.get(
@@ -99,10 +110,7 @@ def build_router(settings: Settings) -> APIRouter:
         responses=problem_responses(404, 422, 503),
     )
     def get_document_chunks(doc_id: DocId, engine: EngineDep) -> ChunkList:
-        if engine.document(doc_id) is None:
-            raise ProblemError(
-                404, f"no document with id {doc_id!r}; GET /documents lists them", code="not_found"
-            )
+        _known(engine, doc_id)
         return ChunkList(chunks=engine.chunks_of(doc_id))
 
     @router.post(
