@@ -43,10 +43,10 @@ pytest: install-test
 test: lint types pytest
 
 eval: install
-	$(BIN)/tracuu eval --qa ../shared/eval/dev.jsonl
+	$(BIN)/tracuu eval --qa ../shared/eval/dev.jsonl --out evaluation/reports
 
 eval-alqac: install-test
-	$(BIN)/tracuu eval --qa ../shared/external/alqac2023/test.jsonl --corpus ../shared/external/alqac2023/corpus
+	$(BIN)/tracuu eval --qa ../shared/external/alqac2023/test.jsonl --corpus ../shared/external/alqac2023/corpus --out evaluation/reports
 
 bench: install-test
 	$(BIN)/python -m evaluation.bench

@@ -13,7 +13,6 @@ __all__ = [
     "ConfigReport",
     "EvalReport",
     "MetricBlock",
-    "RankedHit",
     "RankedQuestion",
 ]
 
@@ -29,17 +28,6 @@ class MetricBlock(BaseModel):
     ndcg_at_10: float | None = None
 
 
-class RankedHit(BaseModel):
-    """One retrieved unit, as recorded for a question."""
-
-    chunk_id: str
-    doc_id: str
-    section: str = ""
-    start: int
-    end: int
-    relevant: bool
-
-
 class RankedQuestion(BaseModel):
     """Retrieval outcome of one question under one configuration."""
 
@@ -50,7 +38,10 @@ class RankedQuestion(BaseModel):
     first_relevant_rank: int | None = None
     reciprocal_rank: float = 0.0
     ndcg_at_10: float = 0.0
-    top: list[RankedHit] = Field(default_factory=list)
+    top: list[str] = Field(default_factory=list, description="Ids of the retrieved chunks, best first")
+    relevant_ranks: list[int] = Field(
+        default_factory=list, description="1-based ranks of relevant chunks in top"
+    )
 
 
 class ConfigReport(BaseModel):

@@ -19,7 +19,6 @@ from evaluation.results import (
     AnswerReport,
     ConfigReport,
     MetricBlock,
-    RankedHit,
     RankedQuestion,
 )
 
@@ -133,17 +132,8 @@ def score_system(
                 first_relevant_rank=metrics.first_relevant_rank(ranking, k),
                 reciprocal_rank=metrics.reciprocal_rank(ranking, k),
                 ndcg_at_10=metrics.ndcg_at_k(ranking, n_targets(item), k),
-                top=[
-                    RankedHit(
-                        chunk_id=u.chunk_id,
-                        doc_id=u.doc_id,
-                        section=u.section[:120],
-                        start=u.start,
-                        end=u.end,
-                        relevant=bool(r),
-                    )
-                    for u, r in zip(units, ranking, strict=True)
-                ],
+                top=[u.chunk_id for u in units],
+                relevant_ranks=[rank for rank, targets in enumerate(ranking, start=1) if targets],
             )
         )
     return ConfigReport(

@@ -73,9 +73,9 @@ def test_breakdowns_by_type_and_variant(report: EvalReport) -> None:
 def test_relevance_marks_agree_with_the_ranks(report: EvalReport) -> None:
     for config in report.configs:
         for question in config.questions:
-            flags = [hit.relevant for hit in question.top]
-            expected = flags.index(True) + 1 if True in flags else None
+            expected = question.relevant_ranks[0] if question.relevant_ranks else None
             assert question.first_relevant_rank == expected
+            assert all(1 <= rank <= len(question.top) for rank in question.relevant_ranks)
 
 
 def test_runs_are_deterministic(small: dict[str, Path], report: EvalReport) -> None:
