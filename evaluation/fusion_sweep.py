@@ -51,23 +51,11 @@ def prepare(engine: SearchEngine, items: Sequence[QAItem]) -> list[Prepared]:
         rows = {int(r) for r in lexical[1] if r >= 0} | {int(r) for r in dense[1] if r >= 0}
         chunks: dict[int, Chunk] = engine.store.chunks_by_rows(rows)
         relevant = {
-            row: judge(item, _unit(chunk, documents[chunk.doc_id].source)) for row, chunk in chunks.items()
+            row: judge(item, RetrievedUnit.from_chunk(chunk, documents[chunk.doc_id].source))
+            for row, chunk in chunks.items()
         }
         prepared.append(Prepared(item, lexical, dense, info.provinces, relevant))
     return prepared
-
-
-def _unit(chunk: Chunk, source: str) -> RetrievedUnit:
-    return RetrievedUnit(
-        doc_id=chunk.doc_id,
-        source=source,
-        text=chunk.text,
-        start=chunk.start,
-        end=chunk.end,
-        section=chunk.section,
-        heading_path=tuple(chunk.heading_path),
-        chunk_id=chunk.chunk_id,
-    )
 
 
 def score(engine: SearchEngine, prepared: Sequence[Prepared], config: FusionConfig) -> tuple[float, float]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
-from corpus.models import SECTION_SEPARATOR
+from corpus.models import SECTION_SEPARATOR, Chunk
 from corpus.normalize import fold
 from evaluation.matching import contains_any
 from evaluation.qa import QAItem
@@ -54,6 +54,20 @@ class RetrievedUnit:
     section: str = ""
     heading_path: tuple[str, ...] = field(default_factory=tuple)
     chunk_id: str = ""
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, source: str) -> RetrievedUnit:
+        """The unit of one of tracuu's own chunks (or passages), read from file ``source``."""
+        return cls(
+            doc_id=chunk.doc_id,
+            source=source,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            section=chunk.section,
+            heading_path=tuple(chunk.heading_path),
+            chunk_id=chunk.chunk_id,
+        )
 
 
 #: (file name, article number) → (start, end) in that document's text.

@@ -53,16 +53,7 @@ class EngineSystem:
         return [self._unit(p) for p in passages]
 
     def _unit(self, chunk: Chunk) -> RetrievedUnit:
-        return RetrievedUnit(
-            doc_id=chunk.doc_id,
-            source=self._sources.get(chunk.doc_id, ""),
-            text=chunk.text,
-            start=chunk.start,
-            end=chunk.end,
-            section=chunk.section,
-            heading_path=tuple(chunk.heading_path),
-            chunk_id=chunk.chunk_id,
-        )
+        return RetrievedUnit.from_chunk(chunk, self._sources.get(chunk.doc_id, ""))
 
 
 def all_chunks(retriever: Any) -> list[Chunk]:
@@ -155,19 +146,6 @@ def _answer_block(rows: Sequence[AnsweredQuestion]) -> AnswerBlock:
     )
 
 
-def _cited_unit(retriever: Any, chunk: Chunk, source: str) -> RetrievedUnit:
-    return RetrievedUnit(
-        doc_id=chunk.doc_id,
-        source=source,
-        text=chunk.text,
-        start=chunk.start,
-        end=chunk.end,
-        section=chunk.section,
-        heading_path=tuple(chunk.heading_path),
-        chunk_id=chunk.chunk_id,
-    )
-
-
 def evaluate_answers(answerer: Any, retriever: Any, items: Sequence[QAItem]) -> AnswerReport:
     """Ask every question and score answers, abstentions and citations."""
     sources = {d.doc_id: d.source for d in retriever.documents()}
@@ -203,7 +181,7 @@ def evaluate_answers(answerer: Any, retriever: Any, items: Sequence[QAItem]) -> 
             ):
                 valid += 1
             if chunk is not None and judge(
-                item, _cited_unit(retriever, chunk, sources.get(chunk.doc_id, ""))
+                item, RetrievedUnit.from_chunk(chunk, sources.get(chunk.doc_id, ""))
             ):
                 supported = True
         text = _MARKER.sub(" ", result.answer)
