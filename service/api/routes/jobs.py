@@ -16,7 +16,7 @@ JobId = Annotated[str, Path(min_length=1, max_length=100, description="Id return
 
 def build_router(settings: Settings) -> APIRouter:
     """Route ``GET /jobs/{job_id}``."""
-    router = APIRouter(tags=["admin"])
+    router = APIRouter(tags=["index"])  # public: job ids are unguessable (uuid4), as the contract has it
 
     @router.get(
         "/jobs/{job_id}",
