@@ -152,12 +152,18 @@ class Store:
             found = self._conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
         return None if found is None else Chunk.model_validate_json(found[0])
 
+    def _rows_of_ordinal(self, ordinal: int) -> npt.NDArray[np.int64]:
+        # StoreWriter gives each document a contiguous run of rows in ordinal order, so doc_of_row is
+        # sorted and a binary search finds the run without scanning every row.
+        first, last = np.searchsorted(self.doc_of_row, [ordinal, ordinal + 1])
+        return np.arange(first, last, dtype=np.int64)
+
     def rows_of(self, doc_id: str) -> npt.NDArray[np.int64]:
         """Rows of a document's chunks, in reading order."""
         ordinal = self._doc_ordinal.get(doc_id)
         if ordinal is None:
             return np.empty(0, dtype=np.int64)
-        return np.flatnonzero(self.doc_of_row == ordinal).astype(np.int64)
+        return self._rows_of_ordinal(ordinal)
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in reading order."""
@@ -177,7 +183,7 @@ class Store:
                 "SELECT ordinal, text, page_starts FROM documents ORDER BY ordinal"
             ).fetchall()
         for ordinal, text, pages in docs:
-            rows = np.flatnonzero(self.doc_of_row == ordinal).tolist()
+            rows = self._rows_of_ordinal(ordinal).tolist()
             yield self._documents[ordinal], str(text), list(json.loads(pages)), rows
 
     def close(self) -> None:

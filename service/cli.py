@@ -35,12 +35,9 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _open_engine(settings: Settings, build_if_missing: bool = False) -> Any:
+def _open_engine(settings: Settings) -> Any:
     from index.engine import SearchEngine
-    from index.manifest import has_index
 
-    if build_if_missing and not has_index(settings.index_dir):
-        _build(settings, full=False, progress=sys.stderr.isatty())
     return SearchEngine.open(settings.index_dir)
 
 
