@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from corpus.agency_scan import Found, Scanner, aligned_fold, expand_abbreviations, scanner
+from corpus.agency_scan import Found, Scanner, Tokens, aligned_fold, expand_abbreviations, scanner
 from corpus.normalize import fold
 
 __all__ = [
@@ -68,9 +68,12 @@ class AgencyMention(NamedTuple):
     name: str
 
 
-def scan_agencies(text: str) -> list[Found]:
-    """All agency mentions with their kind and field (richer than :func:`find_agencies`)."""
-    return scanner().scan(text)
+def scan_agencies(text: str, *, folded: str | None = None) -> list[Found]:
+    """All agency mentions with their kind and field (richer than :func:`find_agencies`).
+
+    ``folded`` is ``aligned_fold(text)`` when the caller already has it.
+    """
+    return scanner().scan(text, folded=folded)
 
 
 def find_agencies(text: str) -> list[AgencyMention]:
@@ -171,24 +174,25 @@ def _collective(text: str, start: int, end: int) -> Found:
     return Found(start, end, "collective", written[:1].upper() + written[1:])
 
 
-def _field_list(text: str, pos: int, head: str) -> tuple[list[Found], int]:
+def _field_list(text: str, pos: int, head: str, folded: str | None = None) -> tuple[list[Found], int]:
     """Fields after ``Các Sở:`` → one ``Sở <field>`` per item; returns (items, end)."""
     scan: Scanner = scanner()
-    toks = [t for t in scan.tokens(text[pos : pos + 600])]
+    window = text[pos : pos + 600]
+    toks = Tokens(window, None if folded is None else folded[pos : pos + 600])
     items: list[Found] = []
     i = 0
     end = pos
     label = scan.head_names.get(head, head)
-    while i < len(toks):
-        hit = scan.field_at(text[pos:], toks, i, head)
+    while toks.has(i):
+        hit = scan.field_at(window, toks, i, head)
         if hit is None:
             break
         field, nxt = hit
         start, stop = pos + toks[i].start, pos + toks[nxt - 1].end
         items.append(Found(start, stop, head, f"{label} {field.name}", field.name))
         end = stop
-        if nxt >= len(toks) or Scanner._gap(text[pos:], toks[nxt - 1], toks[nxt]) != "comma":
-            if nxt < len(toks) and toks[nxt].f == "va":
+        if not toks.has(nxt) or Scanner._gap(window, toks[nxt - 1], toks[nxt]) != "comma":
+            if toks.has(nxt) and toks[nxt].f == "va":
                 nxt += 1
             else:
                 break
@@ -197,38 +201,44 @@ def _field_list(text: str, pos: int, head: str) -> tuple[list[Found], int]:
 
 
 def agency_list_at(
-    text: str, pos: int, mentions: Sequence[Found] | Mapping[int, Found], *, limit: int | None = None
+    text: str,
+    pos: int,
+    mentions: Sequence[Found] | Mapping[int, Found],
+    *,
+    limit: int | None = None,
+    folded: str | None = None,
 ) -> tuple[list[Found], int]:
     """Parse a list of agencies starting at ``pos``: ``Sở X, Sở Y và các cơ quan liên quan``.
 
     Accepts a leading ``Giao``/``Đề nghị``, titles (``Thủ trưởng``, ``Chủ tịch``), ``Các Sở: A, B`` lists,
     collectives (``các sở, ban, ngành``) and bracketed asides. Returns the agencies and the offset just
-    after the last one (``pos`` when the text there does not start with an agency).
+    after the last one (``pos`` when the text there does not start with an agency). ``folded`` is
+    ``aligned_fold(text)`` when the caller already has it (many calls on one document).
     """
     limit = len(text) if limit is None else limit
     by_start = mentions if isinstance(mentions, Mapping) else {m.start: m for m in mentions}
     first = pos
     while first < limit and text[first].isspace():
         first += 1
-    if first not in by_start and not _LIKELY_START.match(aligned_fold(text[first : first + 12])):
+    if first not in by_start and not _LIKELY_START.match(_fold_slice(text, folded, first, first + 12)):
         return [], pos  # cheap exit: most clause starts are not agency lists
     # Work on a folded window: offsets inside it are relative to ``base``.
     base = pos
-    folded = aligned_fold(text[base : min(limit, pos + _WINDOW)])
+    window = _fold_slice(text, folded, base, min(limit, pos + _WINDOW))
     items: list[Found] = []
     p = 0
-    while p < len(folded) and folded[p].isspace():
+    while p < len(window) and window[p].isspace():
         p += 1
-    m = _PREFIX.match(folded, p)
+    m = _PREFIX.match(window, p)
     if m is not None:
         p = m.end()
     end = pos
-    while p < len(folded):
-        title = _TITLE.match(folded, p)
+    while p < len(window):
+        title = _TITLE.match(window, p)
         q = title.end() if title is not None else p
-        head = _LIST_HEAD.match(folded, q)
+        head = _LIST_HEAD.match(window, q)
         if head is not None:
-            fields, stop = _field_list(text, base + head.end(), head.group("head"))
+            fields, stop = _field_list(text, base + head.end(), head.group("head"), folded)
             if not fields:
                 break
             items.extend(fields)
@@ -239,17 +249,22 @@ def agency_list_at(
             items.append(found)
             end = found.end
             p = found.end - base
-        elif (coll := _COLLECTIVE.match(folded, q)) is not None:
+        elif (coll := _COLLECTIVE.match(window, q)) is not None:
             items.append(_collective(text, base + q, base + coll.end()))
             p = coll.end()
             end = base + p
         else:
             break
-        paren = _PAREN.match(folded, p)
+        paren = _PAREN.match(window, p)
         if paren is not None:
             p = paren.end()
-        sep = _SEPARATOR.match(folded, p)
+        sep = _SEPARATOR.match(window, p)
         if sep is None or sep.end() == p:
             break
         p = sep.end()
     return items, end
+
+
+def _fold_slice(text: str, folded: str | None, start: int, end: int) -> str:
+    """``aligned_fold(text[start:end])``, cut from ``folded`` (the whole text's) when there is one."""
+    return aligned_fold(text[start:end]) if folded is None else folded[start:end]

@@ -18,7 +18,7 @@ from typing import Any
 
 from corpus.normalize import fold, match_form
 
-__all__ = ["Found", "Scanner", "aligned_fold", "scanner"]
+__all__ = ["Found", "Scanner", "Tokens", "aligned_fold", "scanner"]
 
 
 @lru_cache(maxsize=65536)
@@ -45,7 +45,7 @@ def aligned_fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read-only in use; not frozen, as a frozen dataclass is slow to construct
 class Token:
     start: int
     end: int
@@ -76,6 +76,80 @@ class Found:
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:[&\-][^\W_]+)*")
+
+
+class Tokens:
+    """The tokens of ``text`` from offset ``pos`` on, made as they are looked at (index 0 = first after ``pos``).
+
+    A scan tries only the few tokens that can start a head and most are rejected after a token or two, so
+    making every token of a long document up front cost more than the whole scan.
+    """
+
+    __slots__ = ("_folded", "_items", "_pos", "_start", "_text")
+
+    def __init__(self, text: str, folded: str | None = None, pos: int = 0) -> None:
+        self._text = text
+        self._folded = aligned_fold(text) if folded is None else folded
+        self._items: list[Token] = []
+        self._start = self._pos = pos
+
+    def has(self, k: int) -> bool:
+        """Whether there is a token ``k`` (the list's ``k < len(tokens)``)."""
+        items = self._items
+        while len(items) <= k:
+            m = _TOKEN.search(self._text, self._pos)
+            if m is None:
+                self._pos = len(self._text)
+                return False
+            items.append(_token(m, self._folded))
+            self._pos = m.end()
+        return True
+
+    def __getitem__(self, k: int) -> Token:
+        items = self._items
+        if k >= len(items):
+            self.has(k)
+        return items[k]
+
+    def before(self, k: int) -> Token | None:
+        """The token before token ``k``, looking back past ``pos`` for ``k == 0`` (None at the start)."""
+        if k > 0:
+            return self[k - 1]
+        return _token_before(self._text, self._folded, self._start)
+
+
+def _token(m: re.Match[str], folded: str) -> Token:
+    start, end = m.span()
+    word = m.group()
+    return Token(start, end, word, folded[start:end], _match_form(word))
+
+
+def _token_before(text: str, folded: str, pos: int) -> Token | None:
+    """The token ending before offset ``pos`` (a token start), or None."""
+    end = pos
+    while end > 0 and not text[end - 1].isalnum():  # str.isalnum is re's [^\W_]
+        end -= 1
+    if end == 0:
+        return None
+    start = end - 1
+    while start > 0:
+        if text[start - 1].isalnum():
+            start -= 1
+        elif start > 1 and text[start - 1] in "&-" and text[start - 2].isalnum():
+            start -= 2
+        else:
+            break
+    m = _TOKEN.match(text, start)
+    return None if m is None else _token(m, folded)
+
+
+def _lower_text(text: str) -> bool:
+    """True when no token but the first is capitalised (text typed in lower case, as questions often are)."""
+    tokens = _TOKEN.finditer(text)
+    next(tokens, None)
+    return not any(text[m.start()].isupper() for m in tokens)
+
+
 _SPLIT = re.compile(r"[\s,\-–&]+")
 
 
@@ -103,6 +177,27 @@ _HEADS: list[tuple[tuple[str, ...], str, str]] = [
 _HEADS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
 for _head in _HEADS:
     _HEADS_BY_FIRST.setdefault(_head[0][0], []).append(_head)
+
+
+def _head_start() -> re.Pattern[str]:
+    """Folded text: a token that is a head's first word, followed by the head's other words.
+
+    Allows more than ``Scanner._head_at`` (any separators, prefixes of later words): it only picks the
+    tokens worth trying.
+    """
+    alternatives = []
+    for first, heads in _HEADS_BY_FIRST.items():
+        rests = [r"[\W_]+".join(map(re.escape, words[1:])) for words, _, _ in heads]
+        if "" in rests:
+            alternatives.append(re.escape(first))
+        else:
+            alternatives.append(re.escape(first) + "(?=" + "|".join(r"[\W_]+" + r for r in rests) + ")")
+    return re.compile(
+        r"(?<![^\W_])(?<![^\W_][&\-])(?:" + "|".join(alternatives) + r")(?![^\W_])(?![&\-][^\W_])"
+    )
+
+
+_HEAD_START = _head_start()
 
 
 _UBND_LEVEL = re.compile(
@@ -156,15 +251,6 @@ class Scanner:
             self.by_first.setdefault(field.words[0], []).append(field)
         self.head_names: dict[str, str] = data["head_names"]
 
-    # ------------------------------------------------------------------ tokens
-    @staticmethod
-    def tokens(text: str) -> list[Token]:
-        folded = aligned_fold(text)
-        return [
-            Token(m.start(), m.end(), m.group(), folded[m.start() : m.end()], _match_form(m.group()))
-            for m in _TOKEN.finditer(text)
-        ]
-
     @staticmethod
     def _gap(text: str, a: Token, b: Token) -> str:
         """Kind of separator between two tokens: space, newline, hyphen, comma, amp or other."""
@@ -181,25 +267,31 @@ class Scanner:
         return "other"
 
     # ------------------------------------------------------------------ scanning
-    def scan(self, text: str) -> list[Found]:
-        """All agency mentions, left to right, non-overlapping (longest wins)."""
-        toks = self.tokens(text)
-        lower_text = not any(t.cap for t in toks[1:])
+    def scan(self, text: str, *, folded: str | None = None) -> list[Found]:
+        """All agency mentions, left to right, non-overlapping (longest wins).
+
+        ``folded`` is ``aligned_fold(text)`` when the caller already has it.
+        """
+        folded = aligned_fold(text) if folded is None else folded
         found: list[Found] = []
-        i = 0
-        while i < len(toks):
-            hit = self._at(text, toks, i, lower_text)
-            if hit is None:
-                i += 1
+        lower_text: bool | None = None
+        done = 0  # end of the last mention: heads inside it are part of it
+        # Only tokens that can start a head are tried; tokens are made around each of them, on demand.
+        for m in _HEAD_START.finditer(folded):
+            start = m.start()
+            if start < done:
                 continue
-            mention, next_i = hit
-            found.append(mention)
-            i = max(next_i, i + 1)
+            if lower_text is None:
+                lower_text = _lower_text(text)
+            hit = self._at(text, Tokens(text, folded, start), 0, lower_text)
+            if hit is not None:
+                found.append(hit[0])
+                done = hit[0].end
         return found
 
-    def field_at(self, text: str, toks: list[Token], i: int, head: str) -> tuple[Field, int] | None:
+    def field_at(self, text: str, toks: Tokens, i: int, head: str) -> tuple[Field, int] | None:
         """Longest standard field (or its abbreviation) starting at token ``i``; returns (field, next index)."""
-        if i >= len(toks):
+        if not toks.has(i):
             return None
         tok = toks[i]
         abbr = self.abbr.get(_abbr_key(tok.text))
@@ -209,7 +301,7 @@ class Scanner:
             if field.only and head not in field.only:
                 continue
             j, k = i + 1, 1
-            while k < len(field.words) and j < len(toks):
+            while k < len(field.words) and toks.has(j):
                 gap = self._gap(text, toks[j - 1], toks[j])
                 if gap not in {"space", "newline", "hyphen", "comma", "amp"}:
                     break
@@ -237,28 +329,30 @@ class Scanner:
                 return True
         return False
 
-    def _head_at(self, toks: list[Token], i: int) -> tuple[tuple[str, ...], str, str] | None:
+    def _head_at(self, toks: Tokens, i: int) -> tuple[tuple[str, ...], str, str] | None:
         for words, kind, mode in _HEADS_BY_FIRST.get(toks[i].f, ()):
             n = len(words)
-            if i + n <= len(toks) and all(toks[i + j].f == words[j] for j in range(n)):
+            if toks.has(i + n - 1) and all(toks[i + j].f == words[j] for j in range(n)):
                 return words, kind, mode
         return None
 
-    def _at(self, text: str, toks: list[Token], i: int, lower_text: bool) -> tuple[Found, int] | None:
-        head = self._head_at(toks, i)
-        if head is None:
-            return None
-        words, kind, mode = head
+    def _at(self, text: str, toks: Tokens, i: int, lower_text: bool) -> tuple[Found, int] | None:
+        # The checks on the first token alone come first: they reject most candidates cheaply.
         first = toks[i]
-        if first.acronym and len(words) == 1 and words[0] not in _ACRONYM_HEADS:
-            return None  # a title in capitals ("BAN CHẤP HÀNH", "BỘ CHÍNH TRỊ"), not a mention
-        if first.m != first.f and first.m != _ACCENTED.get(words[0], first.m):
+        if first.m != first.f and first.m != _ACCENTED.get(first.f, first.m):
             return None  # folded look-alike with other marks ("bản" is not "ban")
         # Heads are ordinary words in lower case ("phòng" = prevent, "ban hành", "cơ sở"): they count only
         # when capitalised, or in text typed entirely in lower case (many questions are).
         if not (first.cap or lower_text or first.acronym):
             return None
-        if kind == "so" and i > 0 and toks[i - 1].f in {"co", "tru"} and toks[i - 1].end == first.start - 1:
+        head = self._head_at(toks, i)
+        if head is None:
+            return None
+        words, kind, mode = head  # words[0] == first.f
+        if first.acronym and len(words) == 1 and words[0] not in _ACRONYM_HEADS:
+            return None  # a title in capitals ("BAN CHẤP HÀNH", "BỘ CHÍNH TRỊ"), not a mention
+        before = toks.before(i) if kind == "so" else None
+        if before is not None and before.f in {"co", "tru"} and before.end == first.start - 1:
             return None  # "cơ sở", "trụ sở"
         j = i + len(words)
         if mode == "field":
@@ -276,9 +370,9 @@ class Scanner:
         return self._generic_body(text, toks, i, j, kind, lower_text)
 
     def _field_body(
-        self, text: str, toks: list[Token], i: int, j: int, kind: str, lower_text: bool
+        self, text: str, toks: Tokens, i: int, j: int, kind: str, lower_text: bool
     ) -> tuple[Found, int] | None:
-        if j < len(toks) and self._gap(text, toks[j - 1], toks[j]) not in {"space", "newline"}:
+        if toks.has(j) and self._gap(text, toks[j - 1], toks[j]) not in {"space", "newline"}:
             return None
         hit = self.field_at(text, toks, j, kind)
         if hit is not None:
@@ -291,7 +385,7 @@ class Scanner:
             return None  # "phòng" is also "prevent"; only standard fields are trusted after it
         # An unlisted field: capitalised words right after the head ("Sở Ngoại vụ", "Bộ Chính trị").
         end = j
-        while end < len(toks) and end - j < 4:
+        while toks.has(end) and end - j < 4:
             tok = toks[end]
             gap = self._gap(text, toks[end - 1], tok)
             if gap not in {"space", "hyphen"} or tok.m in _STOP or tok.f == "va":
@@ -306,7 +400,7 @@ class Scanner:
         end = self._location(text, toks, end) or end
         return self._make(text, toks, i, end, kind), end
 
-    def _ubnd_body(self, text: str, toks: list[Token], i: int, j: int, kind: str) -> tuple[Found, int]:
+    def _ubnd_body(self, text: str, toks: Tokens, i: int, j: int, kind: str) -> tuple[Found, int]:
         pos = toks[j - 1].end
         m = _UBND_LEVEL.match(_fold_tail(text, pos), 0)
         label = "Ủy ban nhân dân" if kind == "ubnd" else "Hội đồng nhân dân"
@@ -315,7 +409,7 @@ class Scanner:
         level = re.sub(r"\s+", " ", m.group("level"))
         end_char = pos + m.end()
         end = j
-        while end < len(toks) and toks[end].end <= end_char:
+        while toks.has(end) and toks[end].end <= end_char:
             end += 1
         if level.startswith("cap "):
             scope = f"cấp {_LEVEL_NAMES[level[4:]]}"
@@ -334,15 +428,15 @@ class Scanner:
         return Found(toks[i].start, toks[end - 1].end, kind, name, None), end
 
     def _generic_body(
-        self, text: str, toks: list[Token], i: int, j: int, kind: str, lower_text: bool
+        self, text: str, toks: Tokens, i: int, j: int, kind: str, lower_text: bool
     ) -> tuple[Found, int] | None:
         end = j
-        if kind == "office" and j < len(toks):
+        if kind == "office" and toks.has(j):
             inner = self._at(text, toks, j, lower_text)
             if inner is not None and inner[0].kind in {"ubnd", "hdnd", "so", "bo"}:
                 end = inner[1]
                 return self._make(text, toks, i, end, kind), end
-        while end < len(toks) and end - j < 12:
+        while toks.has(end) and end - j < 12:
             tok = toks[end]
             gap = self._gap(text, toks[end - 1], tok)
             if tok.f in {t.split()[0] for t in _LOCATION} and self._location(text, toks, end):
@@ -352,13 +446,13 @@ class Scanner:
             if gap not in {"space", "newline", "hyphen"}:
                 break
             if tok.f == "va":
-                nxt = toks[end + 1] if end + 1 < len(toks) else None
+                nxt = toks[end + 1] if toks.has(end + 1) else None
                 if nxt is None or not nxt.cap or nxt.f in _HEAD_WORDS:
                     break
                 end += 1
                 continue
             if tok.cap or tok.acronym:
-                branch = tok.f == "chi" and end + 1 < len(toks) and toks[end + 1].f == "nhanh"
+                branch = tok.f == "chi" and toks.has(end + 1) and toks[end + 1].f == "nhanh"
                 if end > j and self._head_at(toks, end) is not None and not (branch and kind == "bank"):
                     break
                 end += 1
@@ -378,21 +472,21 @@ class Scanner:
         end = self._location(text, toks, end) or end
         return self._make(text, toks, i, end, kind), end
 
-    def _location(self, text: str, toks: list[Token], j: int) -> int | None:
+    def _location(self, text: str, toks: Tokens, j: int) -> int | None:
         """If a location (``tỉnh``, ``huyện Văn Quan``, ``Việt Nam``) starts at token ``j``, its end index."""
-        if j >= len(toks) or self._gap(text, toks[j - 1], toks[j]) not in {"space", "newline"}:
+        if not toks.has(j) or self._gap(text, toks[j - 1], toks[j]) not in {"space", "newline"}:
             return None
         tok = toks[j]
-        if tok.f == "viet" and j + 1 < len(toks) and toks[j + 1].f == "nam" and tok.cap:
+        if tok.f == "viet" and toks.has(j + 1) and toks[j + 1].f == "nam" and tok.cap:
             return j + 2
-        if tok.f == "trung" and j + 1 < len(toks) and toks[j + 1].f == "uong":
+        if tok.f == "trung" and toks.has(j + 1) and toks[j + 1].f == "uong":
             return j + 2
         if tok.m != tok.f and tok.m not in _LOCATION_WORDS:
             return None  # "Quân sự" is not "quận"
         for loc in _LOCATION:
             parts = loc.split()
-            if all(j + n < len(toks) and toks[j + n].f == p for n, p in enumerate(parts)):
-                nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if all(toks.has(j + n) and toks[j + n].f == p for n, p in enumerate(parts)):
+                nxt = toks[j + 1] if toks.has(j + 1) else None
                 if (
                     tok.f in {"tinh", "huyen"}
                     and nxt
@@ -403,9 +497,9 @@ class Scanner:
                 return self._proper_name(text, toks, j + len(parts))
         return None
 
-    def _proper_name(self, text: str, toks: list[Token], j: int) -> int:
+    def _proper_name(self, text: str, toks: Tokens, j: int) -> int:
         end = j
-        while end < len(toks) and end - j < 4:
+        while toks.has(end) and end - j < 4:
             tok = toks[end]
             gap = self._gap(text, toks[end - 1], tok)
             if not tok.cap or gap not in {"space", "hyphen"} or tok.f in _HEAD_WORDS | {"chu", "phoi"}:
@@ -413,7 +507,7 @@ class Scanner:
             end += 1
         return end
 
-    def _make(self, text: str, toks: list[Token], i: int, end: int, kind: str) -> Found:
+    def _make(self, text: str, toks: Tokens, i: int, end: int, kind: str) -> Found:
         written = _clean(text[toks[i].start : toks[end - 1].end])
         return Found(toks[i].start, toks[end - 1].end, kind, expand_abbreviations(written))
 

@@ -17,9 +17,10 @@ Each responsibility points at its supporting sentence (offsets into the document
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from corpus.agencies import Found, agency_key, agency_list_at, scan_agencies
 from corpus.agency_scan import aligned_fold
@@ -71,10 +72,15 @@ class _Scope:
     inherited: list[Found] = field(default_factory=list)
 
 
-def find_deadline(text: str, start: int = 0, end: int | None = None) -> str | None:
-    """The deadline written in ``text[start:end]`` (``trước ngày 01/12 hằng năm``), or None."""
+def find_deadline(
+    text: str, start: int = 0, end: int | None = None, *, folded: str | None = None
+) -> str | None:
+    """The deadline written in ``text[start:end]`` (``trước ngày 01/12 hằng năm``), or None.
+
+    ``folded`` is ``aligned_fold(text)`` when the caller already has it.
+    """
     end = len(text) if end is None else end
-    folded = aligned_fold(text[start:end])
+    folded = aligned_fold(text[start:end]) if folded is None else folded[start:end]
     matches = list(_DEADLINE.finditer(folded))
     if not matches:
         return None
@@ -87,13 +93,13 @@ def find_deadline(text: str, start: int = 0, end: int | None = None) -> str | No
 
 
 def _subject(
-    text: str, start: int, end: int, mentions: Mapping[int, Found], *, need_cue: bool = False
+    text: str, folded: str, start: int, end: int, mentions: Mapping[int, Found], *, need_cue: bool = False
 ) -> _Subject | None:
     """Agencies at ``start`` acting as the subject of what follows, with their role and cooperators."""
-    items, stop = agency_list_at(text, start, mentions, limit=end)
+    items, stop = agency_list_at(text, start, mentions, limit=end, folded=folded)
     if not items:
         return None
-    after = aligned_fold(text[stop : min(end, stop + 200)]).lstrip()
+    after = folded[stop : min(end, stop + 200)].lstrip()
     if _SUBJECT_BLOCKERS.match(after):
         return None
     if need_cue and not _CUE.match(after):
@@ -105,14 +111,15 @@ def _subject(
     subject_end = stop
     if coop is not None:
         offset = stop + (len(text[stop : min(end, stop + 200)]) - len(after))
-        coops, coop_end = agency_list_at(text, offset + coop.end(), mentions, limit=end)
+        coops, coop_end = agency_list_at(text, offset + coop.end(), mentions, limit=end, folded=folded)
         subject_end = max(stop, coop_end)
     return _Subject(items, role, coops, subject_end)
 
 
 def extract(text: str, *, province: str | None = None, district: str | None = None) -> list[Responsibility]:
     """All responsibilities stated in a document's text, in reading order."""
-    found = scan_agencies(text)
+    folded = aligned_fold(text)  # once: every step below matches on slices of it
+    found = scan_agencies(text, folded=folded)
     mentions = {m.start: m for m in found}
     out: list[Responsibility] = []
     scopes: list[_Scope] = []
@@ -120,7 +127,7 @@ def extract(text: str, *, province: str | None = None, district: str | None = No
     for block in blocks(text):
         if block.start < covered:
             continue
-        head = aligned_fold(text[block.body : block.end]).lstrip()
+        head = folded[block.body : block.end].lstrip()
         if _END_MATTER.match(head):
             scopes.clear()
             if head.startswith("noi nhan"):
@@ -128,19 +135,20 @@ def extract(text: str, *, province: str | None = None, district: str | None = No
         if block.level is not None:
             scopes = [s for s in scopes if s.level < block.level]
         caps = _is_caps(text[block.body : block.end])  # titles and letterheads assign nothing
-        subject = None if caps else _subject(text, block.body, len(text), mentions)
+        subject = None if caps else _subject(text, folded, block.body, len(text), mentions)
         if subject is not None:
             covered = max(item.end for item in subject.leads)
             level = block.level if block.level is not None else 99
             scopes = [s for s in scopes if s.level < level]
             scopes.append(_Scope(level, subject))
         for s, e in split_sentences(text, block.body, max(block.end, min(covered, len(text)))):
-            out.extend(_sentence(text, s, e, mentions, found, scopes, province, district))
+            out.extend(_sentence(text, folded, s, e, mentions, found, scopes, province, district))
     return out
 
 
 def _sentence(
     text: str,
+    folded_text: str,
     s: int,
     e: int,
     mentions: Mapping[int, Found],
@@ -149,18 +157,23 @@ def _sentence(
     province: str | None,
     district: str | None,
 ) -> list[Responsibility]:
-    folded = aligned_fold(text[s:e])
+    folded = folded_text[s:e]
+    named = _between(found, s, e)
+    if not scopes and not named and "cac" not in folded and "lien" not in folded:
+        # Nothing here can name an agency: no mention, no "các sở, ban, ngành" / "các Sở:" list, no
+        # "cơ quan liên quan", and no heading agency to inherit.
+        return []
     leads: list[tuple[Found, Role]] = []
     coops: list[Found] = []
     content_start = s
     explicit = False  # the sentence names its own subject: the heading's agency does not apply
     lists: list[tuple[int, int]] = []  # spans of "phối hợp với ..." lists: agencies there are not subjects
     for m in _COOP.finditer(folded):
-        items, stop = agency_list_at(text, s + m.end(), mentions, limit=e)
+        items, stop = agency_list_at(text, s + m.end(), mentions, limit=e, folded=folded_text)
         coops.extend(items)
         if items:
             lists.append((s + m.start(), stop))
-    subject = _subject(text, s, e, mentions)
+    subject = _subject(text, folded_text, s, e, mentions)
     if subject is not None and not _is_caps(text[s:e]):
         leads.extend((f, subject.role) for f in subject.leads)
         coops.extend(subject.coops)
@@ -171,24 +184,24 @@ def _sentence(
         at = s + m.end()
         if any(a <= at <= b for a, b in lists):
             continue
-        clause = _subject(text, at, e, mentions, need_cue=True)
+        clause = _subject(text, folded_text, at, e, mentions, need_cue=True)
         if clause is not None:
             leads.extend((f, clause.role) for f in clause.leads)
             coops.extend(clause.coops)
             lists.append((at, clause.end))
     for m in _ASSIGN.finditer(folded):
-        assigned = _subject(text, s + m.end(), e, mentions)
+        assigned = _subject(text, folded_text, s + m.end(), e, mentions)
         if assigned is not None:
             leads.extend((f, assigned.role) for f in assigned.leads)
             coops.extend(assigned.coops)
             explicit = True
-    for f in _between(found, s, e):
+    for f in named:
         inside = s <= f.start < e and not any(a <= f.start <= b for a, b in lists)
-        if inside and _LEAD_AFTER.match(aligned_fold(text[f.end : min(e, f.end + 40)])):
+        if inside and _LEAD_AFTER.match(folded_text[f.end : min(e, f.end + 40)]):
             leads.append((f, "chu_tri"))
     for m in _AGGREGATE.finditer(folded):
-        items, stop = agency_list_at(text, s + m.end(), mentions, limit=e)
-        if items and _AGGREGATE_AFTER.match(aligned_fold(text[stop : min(e, stop + 60)])):
+        items, stop = agency_list_at(text, s + m.end(), mentions, limit=e, folded=folded_text)
+        if items and _AGGREGATE_AFTER.match(folded_text[stop : min(e, stop + 60)]):
             leads.extend((f, "chu_tri") for f in items)
     if not explicit and scopes:
         scope = scopes[-1]
@@ -198,13 +211,13 @@ def _sentence(
         coops.extend(scope.subject.coops)
     if not leads and not coops:
         return []
-    if len(aligned_fold(text[content_start:e]).split()) < 3 and subject is not None:
+    if subject is not None and len(folded_text[content_start:e].split()) < 3:
         return []  # a heading such as "6.5. Sở Xây dựng chủ trì, phối hợp với ...": its tasks follow
     task = re.sub(r"\s+", " ", text[s:e]).strip()
-    deadline = find_deadline(text, s, e)
+    deadline = find_deadline(text, s, e, folded=folded_text)
     chosen: dict[str, Responsibility] = {}
     for agency, role in [*leads, *((f, "phoi_hop") for f in coops)]:
-        key = agency_key(agency, province, district).key
+        key = _key(agency, province, district)
         if key in chosen and (chosen[key].role == "chu_tri" or role == "phoi_hop"):
             continue
         chosen[key] = Responsibility(
@@ -214,8 +227,14 @@ def _sentence(
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """At least two letters, all capitals (stops at the first small letter: most text has one early)."""
+    letters = 0
+    for c in text:
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2
 
 
 def _between(found: Sequence[Found], s: int, e: int) -> Sequence[Found]:
@@ -236,16 +255,30 @@ def _marker_skip(text: str, s: int, e: int) -> int:
 def annotate(parsed: ParsedDocument) -> ParsedDocument:
     """Fill ``chunk.responsibilities`` of a parsed document (offsets clipped to each chunk)."""
     doc = parsed.document
-    found = extract(parsed.text, province=doc.province, district=doc.district)
+    found = _Spans(extract(parsed.text, province=doc.province, district=doc.district))
     chunks = [_for_chunk(parsed.text, chunk, found, doc.province, doc.district) for chunk in parsed.chunks]
     return parsed.model_copy(update={"chunks": chunks})
 
 
-def _for_chunk(
-    text: str, chunk: Chunk, found: list[Responsibility], province: str | None, district: str | None
-) -> Chunk:
+class _Spans:
+    """Responsibilities indexed by start, so a chunk looks only at those that can overlap it."""
+
+    def __init__(self, items: list[Responsibility]) -> None:
+        self.items = items
+        self.order = sorted(range(len(items)), key=lambda k: items[k].start)
+        self.starts = [items[k].start for k in self.order]
+        self.longest = max((r.end - r.start for r in items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Responsibility]:
+        """Those with ``r.start < end`` and ``r.end > start``, in their original order."""
+        lo = bisect_right(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [self.items[k] for k in sorted(self.order[lo:hi]) if self.items[k].end > start]
+
+
+def _for_chunk(text: str, chunk: Chunk, found: _Spans, province: str | None, district: str | None) -> Chunk:
     mine: list[Responsibility] = []
-    for r in found:
+    for r in found.overlapping(chunk.start, chunk.end):
         a, b = max(r.start, chunk.start), min(r.end, chunk.end)
         while a < b and text[a].isspace():
             a += 1
@@ -266,9 +299,7 @@ def _from_heading(
     path = chunk.heading_path or [p for p in chunk.section.split(SECTION_SEPARATOR) if p]
     if not path:
         return []
-    heading = path[-1]
-    _, _, skip = marker_of(heading)
-    items, _ = agency_list_at(heading, skip, scan_agencies(heading))
+    items = _heading_agencies(path[-1])
     if not items:
         return []
     out = []
@@ -282,3 +313,17 @@ def _from_heading(
                 Responsibility(agency=f.name, agency_key=key, role="chu_tri", task=task, start=s, end=e)
             )
     return out
+
+
+@lru_cache(maxsize=4096)
+def _heading_agencies(heading: str) -> tuple[Found, ...]:
+    """Agencies a heading starts with (after its marker); the chunks of one section share a heading."""
+    _, _, skip = marker_of(heading)
+    items, _ = agency_list_at(heading, skip, scan_agencies(heading))
+    return tuple(items)
+
+
+@lru_cache(maxsize=65536)
+def _key(found: Found, province: str | None, district: str | None) -> str:
+    """``agency_key(...).key``: one agency is named in many sentences."""
+    return agency_key(found, province, district).key
