@@ -115,9 +115,9 @@ def _worker_tracuu_query(index_dir: Path, queries: list[str], ask: bool, ann: bo
 
         answerer = create_answerer(engine, get_settings())
         result["ask"] = _latencies(lambda q: answerer.answer(q), queries)
+    result.update(proc_memory_mb())  # serving memory, before the ANN experiment loads vectors
     if ann:
         result["ann"] = _ann_experiment(engine, index_dir, queries)
-    result.update(proc_memory_mb())
     return result
 
 
@@ -125,22 +125,43 @@ def _dense_search(index: Any, query: Any) -> object:
     return index.search(query, 10)
 
 
-def _ann_experiment(engine: Any, index_dir: Path, queries: list[str]) -> dict[str, Any]:
-    """Exact (flat) vs HNSW over the index's own vectors: recall@10 of HNSW and per-query latency of each."""
+def _index_vectors(engine: Any, queries: list[str]) -> tuple[Any, Any, str]:
+    """(passage vectors, query vectors, encoder id) for the ANN experiment.
+
+    A lexical-only index has no vectors, so the built-in LSA encoder is fitted on its chunks' indexable
+    text, as ``tracuu build --model builtin-lsa`` would: it stands in for a model's vectors.
+    """
     import numpy as np
 
-    from index.dense.factory import create_dense_index
+    if engine.encoder is not None:
+        vectors = np.ascontiguousarray(np.load(engine.directory / "vectors.npy"), dtype=np.float32)
+        return vectors, engine.encoder.encode_queries(queries), engine.encoder.encoder_id
+    from index.analysis import indexable_text
+    from index.encoders.builtin import BuiltinLSAEncoder
+
+    texts = [indexable_text(c, d) for d in engine.documents() for c in engine.chunks_of(d.doc_id)]
+    encoder = BuiltinLSAEncoder()
+    encoder.fit(texts)
+    vectors = np.vstack([encoder.encode_passages(texts[i : i + 4096]) for i in range(0, len(texts), 4096)])
+    return vectors, encoder.encode_queries(queries), encoder.encoder_id
+
+
+def _ann_experiment(engine: Any, index_dir: Path, queries: list[str]) -> dict[str, Any]:
+    """Exact (flat) vs HNSW over the index's vectors: recall@10 of HNSW and per-query latency of each."""
+    import numpy as np
+
+    from index.dense.factory import EXACT_LIMIT, create_dense_index
     from index.dense.recall import recall_of_results
 
-    vectors = np.ascontiguousarray(np.load(engine.directory / "vectors.npy"), dtype=np.float32)
+    vectors, query_vectors, encoder_id = _index_vectors(engine, queries)
     ids = np.arange(vectors.shape[0], dtype=np.int64)
-    query_vectors = engine.encoder.encode_queries(queries)
     result: dict[str, Any] = {
         "vectors": int(vectors.shape[0]),
         "dim": int(vectors.shape[1]),
         "queries": len(queries),
+        "encoder": encoder_id,
     }
-    result["index_in_use"] = engine.manifest.get("dense", {}).get("kind")
+    result["index_in_use"] = "flat" if vectors.shape[0] <= EXACT_LIMIT else "hnsw"
     found: dict[str, Any] = {}
     for kind in ("flat", "hnsw"):
         index = create_dense_index(len(ids), vectors.shape[1], kind=kind)

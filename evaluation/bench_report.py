@@ -82,8 +82,9 @@ def _ann_lines(ann: dict[str, Any]) -> list[str]:
     flat, hnsw = ann.get("flat_search") or {}, ann.get("hnsw_search") or {}
     return [
         "",
-        f"Dense search over the same {_num(ann.get('vectors'))} vectors (dim {ann.get('dim')}, "
-        f"{ann.get('queries')} queries; the index uses `{ann.get('index_in_use')}`): "
+        f"Dense search over {_num(ann.get('vectors'))} vectors of the same chunks (`{ann.get('encoder')}`, "
+        f"dim {ann.get('dim')}, {ann.get('queries')} queries; an index with embeddings uses "
+        f"`{ann.get('index_in_use')}` at this size): "
         f"HNSW recall@10 vs exact = {ann.get('hnsw_recall_at_10')}",
         "",
         "| dense index | build (s) | search p50 (ms) | search p95 (ms) |",

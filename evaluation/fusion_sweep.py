@@ -18,6 +18,7 @@ from evaluation.metrics import hit_at_k, reciprocal_rank
 from evaluation.qa import QAItem, load_qa
 from evaluation.relevance import RetrievedUnit, judge, n_targets
 from index.builder import build_index
+from index.encoders.factory import BUILTIN_MODEL
 from index.engine import MIN_CANDIDATES, PROVINCE_BOOST, SearchEngine
 from index.fusion import Candidates, FusionConfig, apply_boost, fuse, top_rows
 from index.manifest import has_index
@@ -84,9 +85,9 @@ def configs() -> list[FusionConfig]:
     return grid
 
 
-def _engine(corpus: Path, root: Path) -> SearchEngine:
+def _engine(corpus: Path, root: Path, model: str) -> SearchEngine:
     if not has_index(root):
-        build_index(corpus, root)
+        build_index(corpus, root, model=model)
     return SearchEngine.open(root)
 
 
@@ -94,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     """Print a table of fusion settings on dev, ALQAC train and ALQAC test."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--work", type=Path, help="folder for the two indexes (default: a temporary one)")
+    parser.add_argument(
+        "--model", default=BUILTIN_MODEL, help="encoder of the dense side (default: the built-in LSA encoder)"
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="tracuu-sweep-"))
-    dev_engine = _engine(REPO / "corpus" / "documents", work / "dev")
-    alqac_engine = _engine(SHARED / "external" / "alqac2023" / "corpus", work / "alqac")
+    dev_engine = _engine(REPO / "corpus" / "documents", work / "dev", args.model)
+    alqac_engine = _engine(SHARED / "external" / "alqac2023" / "corpus", work / "alqac", args.model)
     sets = {
         "dev": (dev_engine, prepare(dev_engine, load_qa(SHARED / "eval" / "dev.jsonl"))),
         "alqac-train": (

@@ -2,8 +2,10 @@
 
 ``run_eval`` compares retrieval configurations on the same questions in one deterministic run:
 
-* ``lexical``, ``dense``, ``hybrid``: the index's own modes (``SearchEngine.search(..., mode=...)``);
-  ``hybrid`` is the default configuration the service uses, and the one answers are evaluated with;
+* ``lexical``, ``dense``, ``hybrid``: the index's own modes (``SearchEngine.search(..., mode=...)``).
+  ``lexical`` is what the service uses without a model (the default); ``dense`` and ``hybrid`` need
+  embeddings, so on a lexical-only index they run over a second index built with the built-in LSA
+  encoder (the ablation that decided the default);
 * ``hybrid+model``: hybrid over an index built with the configured sentence-transformers model
   (``--model`` / ``TRACUU_MODEL``), when one is configured and loads;
 * ``langchain-bm25`` and ``bm25s``: what a user would assemble instead (see :mod:`evaluation.baselines`).
@@ -32,7 +34,7 @@ from evaluation.scoring import EngineSystem, K, all_chunks, evaluate_answers, sc
 
 __all__ = ["ALL_CONFIGS", "DEFAULT_CONFIG", "EvalError", "run_eval", "variant_key"]
 
-DEFAULT_CONFIG = "hybrid"
+DEFAULT_CONFIG = "lexical"
 ENGINE_MODES = ("lexical", "dense", "hybrid")
 MODEL_CONFIG = "hybrid+model"
 ALL_CONFIGS: tuple[str, ...] = (*ENGINE_MODES, MODEL_CONFIG, *BASELINES)
@@ -40,7 +42,7 @@ ALL_CONFIGS: tuple[str, ...] = (*ENGINE_MODES, MODEL_CONFIG, *BASELINES)
 _LABELS = {
     "lexical": "tracuu lexical",
     "dense": "tracuu dense",
-    "hybrid": "tracuu hybrid (default)",
+    "hybrid": "tracuu hybrid",
     MODEL_CONFIG: "tracuu hybrid + model",
     "langchain-bm25": "LangChain splitter + BM25Retriever",
     "bm25s": "LangChain splitter + bm25s",
@@ -162,12 +164,28 @@ def run_eval(
         chunk_lengths = [float(len(c.text)) for c in all_chunks(engine)]
         baseline_units: list[RetrievedUnit] | None = None
 
+        default_config = DEFAULT_CONFIG if engine.info.retrieval == "lexical" else "hybrid"
+        dense_engine: Any = engine if engine.info.retrieval == "hybrid" else None
         reports: list[ConfigReport] = []
         for name in chosen:
             if name in ENGINE_MODES:
                 mode: Literal["lexical", "dense", "hybrid"] = name  # type: ignore[assignment]
-                system = EngineSystem(engine, mode, name)
-                label = f"{_LABELS[name]} [{engine.info.encoder}]" if name == "dense" else _LABELS[name]
+                used = engine
+                if name != "lexical":
+                    if dense_engine is None:
+                        dense_engine = _builtin_engine(opened, tmp, progress, stack)
+                    if dense_engine is None:
+                        reports.append(
+                            _unavailable(name, "the corpus of the index is unknown; pass --corpus")
+                        )
+                        continue
+                    used = dense_engine
+                system = EngineSystem(used, mode, name)
+                label = _LABELS[name]
+                if name != "lexical":
+                    label += f" [{used.info.encoder}]"
+                if name == default_config:
+                    label += " (default)"
                 report = score_system(system, items, kind="tracuu", by="section", spans=spans, label=label)
                 report.units = len(chunk_lengths)
                 report.median_unit_chars = metrics.median(chunk_lengths)
@@ -207,10 +225,21 @@ def run_eval(
                 "encoder_kind": info.encoder_kind,
                 "failed_files": opened.failed,
             },
-            default_config=DEFAULT_CONFIG,
+            default_config=default_config,
             configs=reports,
             answers=answer_report,
         )
+
+
+def _builtin_engine(opened: _Opened, tmp: Path, progress: bool, stack: ExitStack) -> Any:
+    """A second index of the same corpus with the built-in LSA encoder (None when the corpus is unknown)."""
+    from index.encoders.factory import BUILTIN_MODEL
+
+    if opened.corpus_dir is None or not opened.corpus_dir.is_dir():
+        return None
+    engine, _ = _build_and_open(opened.corpus_dir, tmp / "index-lsa", BUILTIN_MODEL, progress)
+    stack.callback(engine.close)
+    return engine
 
 
 def _model_config(

@@ -116,7 +116,7 @@ class EvalReport(BaseModel):
     scored: int = Field(description="Answerable questions whose retrieval can be judged")
     k: int = 10
     index: dict[str, str | int | None] = Field(default_factory=dict)
-    default_config: str = "hybrid"
+    default_config: str = "lexical"
     configs: list[ConfigReport] = Field(default_factory=list)
     answers: AnswerReport | None = None
 

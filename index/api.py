@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -16,8 +16,11 @@ class IndexInfo(BaseModel):
     version: str = Field(description="Version directory name of the live index")
     documents: int
     chunks: int
-    encoder: str = Field(description="Encoder actually in use (id)")
+    encoder: str = Field(description="Encoder actually in use (id); 'none' for a lexical-only index")
     encoder_kind: str
+    retrieval: Literal["hybrid", "lexical"] = Field(
+        default="hybrid", description="'hybrid' (lexical + dense) or 'lexical'"
+    )
     configured_model: str | None = Field(default=None, description="Model asked for in settings, if any")
     fallback_reason: str | None = Field(default=None, description="Why the configured model is not in use")
     built_at: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -30,11 +29,11 @@ from corpus.pipeline import PIPELINE_VERSION as _PARSE_VERSION
 from corpus.pipeline import doc_id_for, parse_file
 from corpus.responsibility import RESPONSIBILITY_VERSION, annotate
 from index.analysis import ANALYSIS_VERSION, indexable_text
-from index.dense.factory import create_dense_index, set_faiss_threads
+from index.dense_build import write_dense
 from index.encoders.base import Encoder
-from index.encoders.factory import create_encoder, encoder_from_manifest
+from index.encoders.factory import NO_ENCODER, create_encoder, encoder_from_manifest
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
-from index.layout import DENSE, ENCODER_DIR, LEADS, LEXICAL_DIR, STORE, VECTORS
+from index.layout import ENCODER_DIR, LEADS, LEXICAL_DIR, STORE, VECTORS
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
     FORMAT_NAME,
@@ -166,7 +165,7 @@ class _Previous:
     directory: Path
     manifest: dict[str, Any]
     store: Store
-    vectors: npt.NDArray[np.float32]
+    vectors: npt.NDArray[np.float32] | None  # None for a lexical-only index
 
 
 def _open_previous(root: Path) -> _Previous | None:
@@ -174,7 +173,7 @@ def _open_previous(root: Path) -> _Previous | None:
         directory = current_version_dir(root)
         manifest = read_manifest(directory)
         store = Store(directory / STORE)
-        vectors = np.load(directory / VECTORS, mmap_mode="r")
+        vectors = np.load(directory / VECTORS, mmap_mode="r") if manifest.get("vectors") else None
     except (IndexNotFoundError, CorruptIndexError, IncompatibleIndexError, OSError, ValueError) as exc:
         if (root / "CURRENT").exists():
             log.warning("previous index not reusable (%s); building from scratch", exc)
@@ -251,15 +250,17 @@ def _collect(
 
 def _choose_encoder(
     previous: _Previous | None, model: str | None, reuse: bool
-) -> tuple[Encoder, str | None, bool]:
-    """Return (encoder, fallback_reason, fitted_already)."""
+) -> tuple[Encoder | None, str | None, bool]:
+    """Return (encoder or None for lexical-only, fallback_reason, fitted_already)."""
     if previous is not None and reuse and previous.manifest.get("configured_model") == model:
         fields = previous.manifest["encoder"]
-        try:
-            encoder = encoder_from_manifest(fields, previous.directory / ENCODER_DIR)
-            return encoder, previous.manifest.get("fallback_reason"), True
-        except Exception as exc:
-            log.warning("cannot reopen the previous encoder (%s); re-embedding everything", exc)
+        # A previous fallback is not reused: the model may be loadable now (e.g. copied in since).
+        if fields.get("kind") != NO_ENCODER and not previous.manifest.get("fallback_reason"):
+            try:
+                reopened = encoder_from_manifest(fields, previous.directory / ENCODER_DIR)
+                return reopened, None, True
+            except Exception as exc:
+                log.warning("cannot reopen the previous encoder (%s); re-embedding everything", exc)
     encoder, reason = create_encoder(model)
     return encoder, reason, False
 
@@ -277,7 +278,8 @@ def build_index(
     Args:
         corpus_dir: Folder of documents (.txt .md .pdf .docx .html).
         index_root: Index root; the new version becomes live when the build completes.
-        model: sentence-transformers model name or path; None for the built-in offline encoder.
+        model: sentence-transformers model name or path, ``builtin-lsa`` for the built-in offline encoder,
+            or None for a lexical-only index (the measured best without a pretrained model).
         full: Re-parse and re-embed everything, refitting corpus-fitted encoders.
         progress: Show progress bars on stderr.
 
@@ -318,40 +320,18 @@ def _build_locked(
     encoder, fallback_reason, fitted = _choose_encoder(previous, model, reuse)
     total_chunks = sum(len(e.chunks) for e in entries)
     new_chunks = sum(len(e.chunks) for e in entries if e.old_rows is None)
-    if fitted and encoder.trainable and total_chunks and new_chunks / total_chunks > REFIT_SHARE:
+    stale = total_chunks > 0 and new_chunks / total_chunks > REFIT_SHARE
+    if fitted and encoder is not None and encoder.trainable and stale:
         encoder, fallback_reason = create_encoder(model)
         fitted = False
     texts = [indexable_text(chunk, entry.document) for entry in entries for chunk in entry.chunks]
-    if not fitted and encoder.trainable:
-        encoder.fit(texts)
 
     version = new_version_name()
     tmp = prepare_tmp_dir(index_root, version)
     writer = StoreWriter(tmp / STORE)
-    vectors = np.zeros((total_chunks, encoder.dim), dtype=np.float32)
-    to_embed: list[int] = []
-    position = 0
     for entry in entries:
         writer.add_document(entry.document, entry.text, entry.chunks, entry.page_starts)
-        count = len(entry.chunks)
-        if fitted and entry.old_rows is not None and previous is not None:
-            vectors[position : position + count] = previous.vectors[entry.old_rows]
-        else:
-            to_embed.extend(range(position, position + count))
-        position += count
     writer.close()
-
-    if to_embed:
-        batch = 256
-        steps: Any = range(0, len(to_embed), batch)
-        if progress:
-            from tqdm import tqdm
-
-            steps = tqdm(steps, desc="embedding", unit="batch", file=sys.stderr)
-        for offset in steps:
-            rows = to_embed[offset : offset + batch]
-            vectors[rows] = encoder.encode_passages([texts[r] for r in rows])
-    np.save(tmp / VECTORS, vectors)
     # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
     leads = [
         any(r.role == "chu_tri" for r in chunk.responsibilities)
@@ -365,13 +345,15 @@ def _build_locked(
     lexical.fit(texts, ids)
     (tmp / LEXICAL_DIR).mkdir()
     lexical.save(tmp / LEXICAL_DIR)
-    dense = create_dense_index(total_chunks, encoder.dim)
-    if total_chunks:
-        set_faiss_threads(os.cpu_count() or 1)
-        dense.add(ids, vectors)
-    dense.save(tmp / DENSE)
-    (tmp / ENCODER_DIR).mkdir()
-    encoder_fields = encoder.save(tmp / ENCODER_DIR)
+
+    encoder_fields: dict[str, Any] = {"kind": NO_ENCODER, "id": NO_ENCODER, "dim": 0}
+    dense_fields: dict[str, Any] | None = None
+    embedded = 0
+    if encoder is not None:
+        reused_rows = [(e.old_rows, len(e.chunks)) for e in entries]
+        old_vectors = previous.vectors if (fitted and previous is not None) else None
+        written = write_dense(tmp, encoder, texts, reused_rows, old_vectors, fitted, progress)
+        encoder_fields, dense_fields, embedded = written.encoder, written.dense, written.embedded
 
     old_ids = set(previous.manifest.get("corpus", {}).get("documents", {})) if previous else set()
     kept_ids = {e.document.doc_id for e in entries}
@@ -395,13 +377,13 @@ def _build_locked(
         "build_seconds": round(seconds, 3),
         "pipeline_version": PIPELINE_VERSION,
         "analysis_version": ANALYSIS_VERSION,
-        "encoder": {"kind": encoder.kind, "id": encoder.encoder_id, "dim": encoder.dim, **encoder_fields},
+        "encoder": encoder_fields,
         "configured_model": model,
         "fallback_reason": fallback_reason,
-        "dense": {"kind": dense.kind, "file": DENSE, "count": len(dense)},
+        "dense": dense_fields,
         "lexical": {"kind": lexical.kind, "dir": LEXICAL_DIR, "count": len(lexical)},
         "store": STORE,
-        "vectors": VECTORS,
+        "vectors": VECTORS if dense_fields is not None else None,
         "counts": {"documents": len(entries), "chunks": total_chunks},
         "corpus": {"dir": str(corpus_dir), "fingerprint": fingerprint, "documents": documents_meta},
         "failed": [f.__dict__ for f in failed],
@@ -418,8 +400,8 @@ def _build_locked(
         parsed=parsed_count,
         reused=sum(1 for e in entries if e.old_rows is not None),
         removed=len(old_ids - kept_ids),
-        embedded=len(to_embed),
-        encoder=encoder.encoder_id,
+        embedded=embedded,
+        encoder=encoder_fields["id"],
         configured_model=model,
         fallback_reason=fallback_reason,
         seconds=time.perf_counter() - started,

@@ -15,8 +15,8 @@ from index.api import IndexInfo
 from index.dense.base import DenseIndex
 from index.dense.factory import load_dense_index, set_faiss_threads
 from index.encoders.base import Encoder
-from index.encoders.factory import encoder_from_manifest
-from index.errors import CorruptIndexError, IncompatibleIndexError
+from index.encoders.factory import NO_ENCODER, encoder_from_manifest
+from index.errors import CorruptIndexError, DenseUnavailableError, IncompatibleIndexError
 from index.fusion import Candidates, FusionConfig, apply_boost, fuse, top_rows
 from index.layout import DENSE, ENCODER_DIR, LEADS, LEXICAL_DIR, STORE
 from index.lexical.base import LexicalIndex
@@ -32,8 +32,9 @@ Mode = Literal["hybrid", "lexical", "dense"]
 Ids = npt.NDArray[np.int64]
 
 #: Fusion per encoder kind, chosen by `python -m evaluation.fusion_sweep` (dev set + ALQAC train).
-#: The built-in LSA encoder never beat lexical-only ranking there (README, "Retrieval ablation"), so it only
-#: orders what lexical search does not find; a pretrained model gets equal-weight RRF.
+#: The built-in LSA encoder (opt-in, ``--model builtin-lsa``) never beat lexical-only ranking there
+#: (README, "Retrieval ablation"), so it only orders what lexical search does not find; a pretrained model
+#: gets equal-weight RRF.
 FUSION: dict[str, FusionConfig] = {
     "builtin-lsa": FusionConfig(method="rrf", lexical_weight=1.0, dense_weight=1e-6, rrf_k=60.0),
 }
@@ -53,8 +54,8 @@ class SearchEngine:
         manifest: dict[str, Any],
         store: Store,
         lexical: LexicalIndex,
-        dense: DenseIndex,
-        encoder: Encoder,
+        dense: DenseIndex | None,
+        encoder: Encoder | None,
         leads: npt.NDArray[np.bool_],
     ) -> None:
         self.directory = directory
@@ -64,16 +65,19 @@ class SearchEngine:
         self.dense = dense
         self.encoder = encoder
         self.leads = leads
-        set_faiss_threads(1)  # one query per request: parallelism comes from concurrent requests
-        self.fusion = FUSION.get(encoder.kind, DEFAULT_FUSION)
+        if dense is not None:
+            set_faiss_threads(1)  # one query per request: parallelism comes from concurrent requests
+        kind = encoder.kind if encoder is not None else NO_ENCODER
+        self.fusion = FUSION.get(kind, DEFAULT_FUSION)
         documents = store.documents
         self._province_of_doc = [fold(d.province) if d.province else "" for d in documents]
         self._info = IndexInfo(
             version=str(manifest["version"]),
             documents=len(documents),
             chunks=len(store),
-            encoder=encoder.encoder_id,
-            encoder_kind=encoder.kind,
+            encoder=encoder.encoder_id if encoder is not None else NO_ENCODER,
+            encoder_kind=kind,
+            retrieval="hybrid" if dense is not None else "lexical",
             configured_model=manifest.get("configured_model"),
             fallback_reason=manifest.get("fallback_reason"),
             built_at=str(manifest.get("built_at", "")),
@@ -99,26 +103,31 @@ class SearchEngine:
                 f"the index was built with encoder {manifest['encoder']['id']} "
                 f"(model setting {manifest.get('configured_model')!r}), not with {model!r}",
             )
+        encoder: Encoder | None = None
+        dense: DenseIndex | None = None
         try:
-            encoder = encoder_from_manifest(manifest["encoder"], directory / ENCODER_DIR)
-        except KeyError as exc:
+            if manifest["encoder"]["kind"] != NO_ENCODER:
+                encoder = encoder_from_manifest(manifest["encoder"], directory / ENCODER_DIR)
+                dense = load_dense_index(manifest["dense"]["kind"], directory / DENSE)
+            lexical_kind = manifest["lexical"]["kind"]
+        except (KeyError, TypeError) as exc:
             raise CorruptIndexError(directory / "manifest.json", f"manifest lacks {exc}") from exc
         store = Store(directory / STORE)
-        lexical = load_lexical_index(manifest["lexical"]["kind"], directory / LEXICAL_DIR)
-        dense = load_dense_index(manifest["dense"]["kind"], directory / DENSE)
+        lexical = load_lexical_index(lexical_kind, directory / LEXICAL_DIR)
         try:
             leads = np.load(directory / LEADS)
         except (OSError, ValueError) as exc:
             raise CorruptIndexError(directory / LEADS, f"unreadable ({exc})") from exc
         counts = manifest.get("counts", {})
-        if not (len(store) == len(lexical) == len(dense) == len(leads) == counts.get("chunks")):
+        n_dense = len(dense) if dense is not None else len(store)
+        if not (len(store) == len(lexical) == n_dense == len(leads) == counts.get("chunks")):
             raise CorruptIndexError(
                 directory,
-                f"index parts disagree (store {len(store)}, lexical {len(lexical)}, dense {len(dense)}, "
+                f"index parts disagree (store {len(store)}, lexical {len(lexical)}, dense {n_dense}, "
                 f"manifest {counts.get('chunks')})",
             )
         if manifest.get("fallback_reason"):
-            log.warning("index %s uses the built-in encoder: %s", directory.name, manifest["fallback_reason"])
+            log.warning("index %s is lexical-only: %s", directory.name, manifest["fallback_reason"])
         return cls(directory, manifest, store, lexical, dense, encoder, leads)
 
     @property
@@ -161,7 +170,11 @@ class SearchEngine:
             query: Free text, with or without diacritics, Vietnamese or English.
             top_k: Number of passages.
             filters: Hard filters (province, doc_id).
-            mode: "hybrid" (default), "lexical" or "dense" (for evaluation).
+            mode: "hybrid" (default), "lexical" or "dense" (for evaluation). On a lexical-only index
+                "hybrid" is lexical.
+
+        Raises:
+            DenseUnavailableError: ``mode`` is "dense" and the index has no embeddings.
         """
         if top_k <= 0 or not query.strip() or len(self.store) == 0:
             return []
@@ -184,11 +197,17 @@ class SearchEngine:
     def candidates(
         self, text: str, k: int, allowed: Ids | None = None, mode: Mode = "hybrid"
     ) -> tuple[Candidates | None, Candidates | None]:
-        """Raw (scores, ids) lists of the lexical and dense retrievers (None for a retriever not used)."""
+        """Raw (scores, ids) lists of the lexical and dense retrievers (None for a retriever not used).
+
+        Raises:
+            DenseUnavailableError: ``mode`` is "dense" and the index has no embeddings.
+        """
+        if mode == "dense" and (self.dense is None or self.encoder is None):
+            raise DenseUnavailableError(self.directory)
         lexical = dense = None
         if mode in ("hybrid", "lexical"):
             lexical = self.lexical.search(text, k, allowed)
-        if mode in ("hybrid", "dense"):
+        if mode in ("hybrid", "dense") and self.dense is not None and self.encoder is not None:
             scores, ids = self.dense.search(self.encoder.encode_queries([text]), k, allowed)
             dense = (scores[0], ids[0])
         return lexical, dense

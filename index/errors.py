@@ -39,3 +39,14 @@ class IncompatibleIndexError(TracuuIndexError):
 
 class BuildInProgressError(TracuuIndexError):
     """Another build holds the lock on this index directory."""
+
+
+class DenseUnavailableError(TracuuIndexError):
+    """Dense search was asked of a lexical-only index (built without an embedding model)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        super().__init__(
+            f"the index at {directory} has no embeddings (built without a model): use lexical or hybrid "
+            "search, or rebuild with `tracuu build --model NAME_OR_PATH` (or `--model builtin-lsa` offline)"
+        )

@@ -158,7 +158,11 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build or incrementally update the index")
     build.add_argument("--corpus", type=Path, help="documents folder (default corpus/documents)")
     build.add_argument("--index", type=Path, help="index folder (default var/index)")
-    build.add_argument("--model", help="sentence-transformers model name or local path")
+    build.add_argument(
+        "--model",
+        help="sentence-transformers model name or local path for hybrid search; builtin-lsa for the built-in "
+        "offline encoder; default: lexical-only",
+    )
     build.add_argument("--full", action="store_true", help="rebuild everything from scratch")
     build.set_defaults(func=cmd_build)
 

@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     # Retrieval.
     model: str | None = Field(
         default=None,
-        description="sentence-transformers model name or local path; unset = built-in offline encoder",
+        description=(
+            "sentence-transformers model name or local path for hybrid search; 'builtin-lsa' for the "
+            "built-in offline encoder; unset = lexical-only search (the measured best without a model)"
+        ),
     )
     top_k: int = Field(default=10, ge=1, le=100, description="Default number of passages returned")
     max_top_k: int = Field(default=50, ge=1, le=1000)

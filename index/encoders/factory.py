@@ -16,9 +16,21 @@ from index.encoders.errors import (
 )
 from index.encoders.sentence_transformer import SentenceTransformerEncoder
 
-__all__ = ["check_compatible", "create_encoder", "encoder_from_manifest", "encoder_kinds"]
+__all__ = [
+    "BUILTIN_MODEL",
+    "NO_ENCODER",
+    "check_compatible",
+    "create_encoder",
+    "encoder_from_manifest",
+    "encoder_kinds",
+]
 
 log = logging.getLogger(__name__)
+
+#: The model setting that selects the built-in LSA encoder (no download).
+BUILTIN_MODEL = BuiltinLSAEncoder.kind
+#: What a lexical-only index records as its encoder kind and id.
+NO_ENCODER = "none"
 
 
 def encoder_kinds() -> list[str]:
@@ -28,27 +40,33 @@ def encoder_kinds() -> list[str]:
 
 def create_encoder(
     model: str | None, *, device: str = "cpu", allow_download: bool = True
-) -> tuple[Encoder, str | None]:
-    """The encoder for a build: the configured model, or the built-in one.
+) -> tuple[Encoder | None, str | None]:
+    """The encoder for a build, or None for a lexical-only index.
+
+    Without a pretrained model the offline default is lexical-only: the built-in LSA encoder did not
+    beat lexical ranking on the dev set or ALQAC (README, "Retrieval ablation"), so it is opt-in.
 
     Args:
-        model: sentence-transformers hub name or local path; None (or blank) for the built-in encoder.
+        model: sentence-transformers hub name or local path; :data:`BUILTIN_MODEL` for the built-in LSA
+            encoder; None (or blank) for no encoder.
         device: torch device for a model.
         allow_download: Let a hub name that is not cached be fetched (only when the hub answers).
 
     Returns:
-        (encoder, fallback reason). The reason is None unless ``model`` was set and could not be loaded,
-        in which case a WARNING is logged and the (unfitted) built-in encoder is returned.
+        (encoder or None, fallback reason). The reason is None unless ``model`` was set and could not be
+        loaded, in which case a WARNING is logged and the index is lexical-only.
     """
     if model is None or not model.strip():
+        return None, None
+    if model.strip() == BUILTIN_MODEL:
         return BuiltinLSAEncoder(), None
     encoder = SentenceTransformerEncoder(model.strip(), device=device, allow_download=allow_download)
     try:
         encoder.load_model()
     except ModelLoadError as exc:
         reason = f"could not load model {model}: {exc.reason}"
-        log.warning("%s; falling back to the built-in encoder", reason)
-        return BuiltinLSAEncoder(), reason
+        log.warning("%s; falling back to lexical-only search (no embeddings)", reason)
+        return None, reason
     return encoder, None
 
 

@@ -176,9 +176,12 @@ class Ready(BaseModel):
     status: Literal["ready"] = "ready"
     documents: int
     chunks: int
-    encoder: str
+    encoder: str = Field(description="Encoder in use; 'none' for a lexical-only index")
     index_version: str
     encoder_kind: str
+    retrieval: Literal["hybrid", "lexical"] = Field(
+        default="hybrid", description="'lexical' when the index has no embeddings"
+    )
     configured_model: str | None = None
     fallback_reason: str | None = None
     built_at: str | None = None

@@ -56,6 +56,11 @@ def test_all_configurations_compared_on_the_same_set(report: EvalReport) -> None
         assert all(len(q.top) <= 10 for q in config.questions)
     assert report.config("langchain-bm25").kind == "baseline"
     assert report.config("hybrid").overall.hit_at_10 is not None  # type: ignore[union-attr]
+    # The default index is lexical-only; dense and hybrid run over a built-in LSA index of the same corpus.
+    assert report.default_config == "lexical" and report.index["encoder"] == "none"
+    assert report.config("lexical").label == "tracuu lexical (default)"
+    for name in ("dense", "hybrid"):
+        assert "[builtin-lsa:" in report.config(name).label
 
 
 def test_breakdowns_by_type_and_variant(report: EvalReport) -> None:
@@ -179,7 +184,7 @@ def test_cli_json_and_report_files(
         ]
     )
     assert run_eval_command(args) == 0
-    assert "| tracuu lexical |" in capsys.readouterr().out
+    assert "| tracuu lexical (default) |" in capsys.readouterr().out
 
 
 def test_cli_input_errors(small: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,7 +213,7 @@ def test_hybrid_with_a_configured_sentence_transformers_model(small: dict[str, P
     assert str(model) in config.label
     assert config.overall is not None and config.overall.n == 8
     assert config.units == report.config("hybrid").units
-    assert report.index["encoder_kind"] == "builtin-lsa"  # the default index is untouched
+    assert report.index["encoder_kind"] == "none"  # the default index is untouched
 
 
 @pytest.mark.model

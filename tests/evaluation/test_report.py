@@ -70,7 +70,8 @@ def _report() -> EvalReport:
         questions=3,
         answerable=2,
         scored=2,
-        index={"origin": "temporary", "documents": 5, "chunks": 120, "encoder": "builtin-lsa"},
+        index={"origin": "temporary", "documents": 5, "chunks": 120, "encoder": "st:model"},
+        default_config="hybrid",
         configs=[hybrid, model, lc],
         answers=answers,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.builder import build_index
+from index.encoders.factory import BUILTIN_MODEL
 from index.engine import SearchEngine
 from index.errors import CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
 from index.manifest import current_version_dir, read_manifest
@@ -31,9 +32,9 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the seeds, built once per module; tests that damage it work on a copy."""
+    """An index of the seeds with embeddings, built once per module; tests that damage it work on a copy."""
     root = tmp_path_factory.mktemp("built") / "idx"
-    build_index(SEEDS, root)
+    build_index(SEEDS, root, model=BUILTIN_MODEL)
     return root
 
 
@@ -46,10 +47,14 @@ def index_copy(built: Path, tmp_path: Path) -> Path:
 
 def test_build_writes_a_complete_manifest(corpus: Path, tmp_path: Path) -> None:
     report = build_index(corpus, tmp_path / "idx", progress=True)
-    manifest = read_manifest(current_version_dir(tmp_path / "idx"))
+    directory = current_version_dir(tmp_path / "idx")
+    manifest = read_manifest(directory)
     assert report.documents == 5 and report.chunks == manifest["counts"]["chunks"] > 20
     assert manifest["format_version"] == 1
-    assert manifest["encoder"]["id"] == report.encoder and manifest["encoder"]["dim"] > 0
+    # Without a model the index is lexical-only: no encoder, no vectors, nothing embedded.
+    assert manifest["encoder"] == {"kind": "none", "id": "none", "dim": 0} and report.encoder == "none"
+    assert manifest["dense"] is None and manifest["vectors"] is None and report.embedded == 0
+    assert not (directory / "dense.faiss").exists() and not (directory / "vectors.npy").exists()
     assert len(manifest["corpus"]["fingerprint"]) == 64
     assert set(manifest["corpus"]["documents"]) == {p.stem for p in corpus.iterdir()}
     assert {"python", "numpy", "faiss-cpu"} <= set(manifest["libraries"])
@@ -58,9 +63,21 @@ def test_build_writes_a_complete_manifest(corpus: Path, tmp_path: Path) -> None:
     assert report.summary().startswith(f"index {report.version} (full)")
 
 
-def test_incremental_build_reuses_unchanged_documents(corpus: Path, tmp_path: Path) -> None:
+def test_builtin_encoder_build_writes_vectors(built: Path) -> None:
+    directory = current_version_dir(built)
+    manifest = read_manifest(directory)
+    assert manifest["encoder"]["kind"] == BUILTIN_MODEL and manifest["encoder"]["dim"] > 0
+    assert manifest["dense"]["count"] == manifest["counts"]["chunks"]
+    assert (directory / "dense.faiss").is_file() and (directory / "vectors.npy").is_file()
+    assert SearchEngine.open(built).info.retrieval == "hybrid"
+
+
+@pytest.mark.parametrize("model", [None, BUILTIN_MODEL])
+def test_incremental_build_reuses_unchanged_documents(
+    corpus: Path, tmp_path: Path, model: str | None
+) -> None:
     root = tmp_path / "idx"
-    first = build_index(corpus, root)
+    first = build_index(corpus, root, model=model)
     changed = corpus / "tuyen-quang-208-kh-ubnd-ket-cau-ha-tang.txt"
     original = changed.read_text(encoding="utf-8")
     anchor = "Tập trung hoàn thiện hệ thống các cấp độ Quy hoạch"
@@ -74,9 +91,11 @@ def test_incremental_build_reuses_unchanged_documents(corpus: Path, tmp_path: Pa
         "KẾ HOẠCH\nThí điểm chuyển đổi số\n\nI. NHIỆM VỤ\n1. Sở Thông tin và Truyền thông chủ trì số hóa hồ sơ lưu trữ.\n",
         encoding="utf-8",
     )
-    second = build_index(corpus, root)
+    second = build_index(corpus, root, model=model)
     assert second.version != first.version
     assert (second.parsed, second.reused, second.removed) == (2, 3, 1)
+    new_chunks = sum(len(SearchEngine.open(root).chunks_of(d)) for d in ("ghi-chu-moi", changed.stem))
+    assert second.embedded == (new_chunks if model else 0)
     assert not second.full
     engine = SearchEngine.open(root)
     assert engine.document("van-quan-xa-hoi-hoa-2024-2030") is None

@@ -16,7 +16,7 @@ import pytest
 
 from index.encoders.base import Encoder
 from index.encoders.builtin import BuiltinLSAEncoder
-from index.encoders.factory import create_encoder, encoder_from_manifest
+from index.encoders.factory import BUILTIN_MODEL, create_encoder, encoder_from_manifest
 from index.encoders.sentence_transformer import SentenceTransformerEncoder, detect_conventions
 
 QUERIES = [
@@ -29,15 +29,15 @@ Factory = Callable[[list[str], Path], Encoder]
 
 
 def _builtin(passages: list[str], _: Path) -> Encoder:
-    encoder, reason = create_encoder(None)
-    assert reason is None
+    encoder, reason = create_encoder(BUILTIN_MODEL)
+    assert encoder is not None and reason is None
     encoder.fit(passages)
     return encoder
 
 
 def _sentence_transformer(_: list[str], model_path: Path) -> Encoder:
     encoder, reason = create_encoder(str(model_path))
-    assert reason is None, reason
+    assert encoder is not None and reason is None, reason
     assert isinstance(encoder, SentenceTransformerEncoder)
     return encoder
 

@@ -12,7 +12,7 @@ import pytest
 
 from index.encoders.builtin import BuiltinLSAEncoder
 from index.encoders.errors import EncoderMismatchError, EncoderStateError, EncoderUnavailableError
-from index.encoders.factory import check_compatible, create_encoder, encoder_from_manifest
+from index.encoders.factory import BUILTIN_MODEL, check_compatible, create_encoder, encoder_from_manifest
 from index.encoders.sentence_transformer import SentenceTransformerEncoder
 from index.errors import TracuuIndexError
 
@@ -26,26 +26,31 @@ def _fitted(passages: list[str]) -> BuiltinLSAEncoder:
     return encoder
 
 
-def test_no_model_means_builtin() -> None:
+def test_no_model_means_lexical_only() -> None:
     for model in (None, "", "  "):
         encoder, reason = create_encoder(model)
-        assert isinstance(encoder, BuiltinLSAEncoder) and reason is None
+        assert encoder is None and reason is None
+
+
+def test_builtin_model_name_selects_the_builtin_encoder() -> None:
+    encoder, reason = create_encoder(BUILTIN_MODEL)
+    assert isinstance(encoder, BuiltinLSAEncoder) and reason is None
 
 
 def test_missing_local_model_falls_back_with_a_reason(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="index.encoders.factory"):
         encoder, reason = create_encoder("/nonexistent/model")
-    assert isinstance(encoder, BuiltinLSAEncoder)
+    assert encoder is None
     assert reason is not None and "/nonexistent/model" in reason
     assert "could not load model /nonexistent/model" in caplog.text
-    assert "falling back to the built-in encoder" in caplog.text
+    assert "falling back to lexical-only search" in caplog.text
 
 
 @pytest.mark.model  # goes as far as importing sentence-transformers
 def test_folder_that_is_not_a_model_falls_back(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
     encoder, reason = create_encoder(str(tmp_path))
-    assert isinstance(encoder, BuiltinLSAEncoder)
+    assert encoder is None
     assert reason is not None and str(tmp_path) in reason
 
 
@@ -57,7 +62,7 @@ def test_uncached_model_name_falls_back(offline: bool, monkeypatch: pytest.Monke
     else:
         monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     encoder, reason = create_encoder(MISSING_NAME)
-    assert isinstance(encoder, BuiltinLSAEncoder)
+    assert encoder is None
     assert reason is not None and MISSING_NAME in reason
     if offline:
         assert "HF_HUB_OFFLINE" in reason
@@ -66,7 +71,7 @@ def test_uncached_model_name_falls_back(offline: bool, monkeypatch: pytest.Monke
 def test_downloads_can_be_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     encoder, reason = create_encoder(MISSING_NAME, allow_download=False)
-    assert isinstance(encoder, BuiltinLSAEncoder)
+    assert encoder is None
     assert reason is not None and "downloads are disabled" in reason
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from corpus.normalize import fold
 from index.builder import build_index
+from index.encoders.factory import BUILTIN_MODEL
 from index.engine import SearchEngine
+from index.errors import DenseUnavailableError
 from index.models import SearchFilters
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,11 +67,38 @@ def test_province_in_the_question_is_a_soft_boost(engine: SearchEngine) -> None:
     assert len({p.doc_id for p in wide}) > 1
 
 
+@pytest.fixture(scope="module")
+def lsa_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+    root = tmp_path_factory.mktemp("lsa-index")
+    build_index(REPO / "corpus" / "documents", root, model=BUILTIN_MODEL)
+    return SearchEngine.open(root)
+
+
 @pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])
-def test_every_mode_ranks(engine: SearchEngine, mode: str) -> None:
-    top = engine.search("tỷ lệ thất nghiệp khu vực thành thị", top_k=5, mode=mode)  # type: ignore[arg-type]
+def test_every_mode_ranks(lsa_engine: SearchEngine, mode: str) -> None:
+    top = lsa_engine.search("tỷ lệ thất nghiệp khu vực thành thị", top_k=5, mode=mode)  # type: ignore[arg-type]
     assert len(top) == 5
     assert [p.score for p in top] == sorted((p.score for p in top), reverse=True)
+
+
+def test_lexical_only_index_refuses_dense_mode_and_ranks_hybrid_lexically(engine: SearchEngine) -> None:
+    query = "tỷ lệ thất nghiệp khu vực thành thị"
+    with pytest.raises(DenseUnavailableError, match="--model"):
+        engine.search(query, mode="dense")
+    hybrid = engine.search(query, top_k=10, mode="hybrid")
+    assert hybrid and [p.chunk_id for p in hybrid] == [
+        p.chunk_id for p in engine.search(query, mode="lexical")
+    ]
+
+
+def test_builtin_encoder_ranks_like_lexical_at_the_top(
+    engine: SearchEngine, lsa_engine: SearchEngine
+) -> None:
+    # Its fusion weight is near zero (it never beat lexical ranking), so the two indexes agree on top 5.
+    for query in ("so nao phu trach nha o xa hoi", "Ai ký Kế hoạch 46/KH-UBND?"):
+        assert [p.chunk_id for p in engine.search(query, top_k=5)] == [
+            p.chunk_id for p in lsa_engine.search(query, top_k=5)
+        ]
 
 
 @pytest.mark.parametrize(
@@ -82,5 +111,19 @@ def test_odd_queries_are_answered_without_error(engine: SearchEngine, query: str
 def test_info_reports_counts_and_encoder(engine: SearchEngine) -> None:
     info = engine.info
     assert info.documents == 5 and info.chunks > 20
-    assert info.encoder_kind == "builtin-lsa" and info.encoder.startswith("builtin-lsa:")
+    assert info.encoder_kind == "none" and info.encoder == "none" and info.retrieval == "lexical"
     assert info.configured_model is None and info.fallback_reason is None
+
+
+def test_info_of_an_index_with_embeddings(lsa_engine: SearchEngine) -> None:
+    info = lsa_engine.info
+    assert info.encoder_kind == BUILTIN_MODEL and info.encoder.startswith("builtin-lsa:")
+    assert info.retrieval == "hybrid" and info.configured_model == BUILTIN_MODEL
+
+
+def test_model_that_cannot_load_gives_a_lexical_index_that_says_why(tmp_path: Path) -> None:
+    build_index(REPO / "corpus" / "documents", tmp_path, model="/nonexistent/model")
+    info = SearchEngine.open(tmp_path).info
+    assert info.retrieval == "lexical" and info.encoder == "none"
+    assert info.configured_model == "/nonexistent/model"
+    assert info.fallback_reason and "/nonexistent/model" in info.fallback_reason

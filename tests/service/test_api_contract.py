@@ -59,8 +59,9 @@ def test_readyz_describes_the_live_index(api: httpx.Client, live_server: LiveSer
     assert body["status"] == "ready"
     assert body["documents"] == corpus_size(live_server)
     assert body["chunks"] > body["documents"]
-    assert body["encoder"]
-    assert {"index_version", "encoder_kind", "configured_model", "fallback_reason"} <= body.keys()
+    # No model is configured in the test server: the index is lexical-only, and says so.
+    assert body["encoder"] == body["encoder_kind"] == "none" and body["retrieval"] == "lexical"
+    assert {"index_version", "configured_model", "fallback_reason"} <= body.keys()
 
 
 def test_metrics_count_requests_by_route_template(api: httpx.Client) -> None:

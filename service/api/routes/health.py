@@ -40,6 +40,7 @@ def build_router(settings: Settings) -> APIRouter:
             encoder=info.encoder,
             index_version=info.version,
             encoder_kind=info.encoder_kind,
+            retrieval=info.retrieval,
             configured_model=info.configured_model,
             fallback_reason=info.fallback_reason,
             built_at=info.built_at or None,
