@@ -346,11 +346,15 @@ def _memory_guard(baseline: str, chunks: int) -> str | None:
     return None
 
 
-def run_bench(max_chunks: int, work: Path, systems: Sequence[str], ann: bool) -> dict[str, Any]:
-    """Measure every corpus; returns the JSON-ready results."""
+def run_bench(
+    max_chunks: int, work: Path, systems: Sequence[str], ann: bool, only: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Measure every corpus (or those named in ``only``); returns the JSON-ready results."""
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "corpora": []}
     for name, corpus, queries in _corpora(max_chunks, work):
+        if only and name not in only:
+            continue
         print(f"[{name}] {corpus}", file=sys.stderr)
         entry: dict[str, Any] = {"name": name, "corpus": str(corpus), "queries": len(queries), "systems": {}}
         with tempfile.TemporaryDirectory(prefix="tracuu-bench-", dir=work) as tmp_name:
@@ -407,6 +411,24 @@ def run_bench(max_chunks: int, work: Path, systems: Sequence[str], ann: bool) ->
     return results
 
 
+def merge_results(previous_path: Path, new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with the corpora of an earlier run that it did not measure, in corpus-size order."""
+    if not previous_path.is_file():
+        return new
+    previous = json.loads(previous_path.read_text("utf-8"))
+    measured = {entry["name"] for entry in new["corpora"]}
+    kept = [entry for entry in previous.get("corpora", []) if entry["name"] not in measured]
+    merged = dict(new)
+    merged["corpora"] = sorted(
+        kept + new["corpora"],
+        key=lambda e: int(
+            e.get("systems", {}).get("tracuu", {}).get("chunks") or _expected_chunks(Path(e["corpus"]))
+        ),
+    )
+    merged["merged_from"] = str(previous_path)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks (or, with ``--worker``, one measurement in this process)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -425,11 +447,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ann", action="store_true", help="skip the exact vs ANN experiment")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="synthetic corpora and scratch space")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--only",
+        default="",
+        help='comma-separated corpus names to measure (e.g. "synthetic 1000k"); default: all up to --max-chunks',
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="replace the measured corpora in an existing OUT/bench.json and keep the others",
+    )
     args = parser.parse_args(argv)
     systems = [s.strip() for s in args.systems.split(",") if s.strip() in SYSTEMS]
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
     started = time.perf_counter()
-    results = run_bench(args.max_chunks, args.work, systems, not args.no_ann)
+    results = run_bench(args.max_chunks, args.work, systems, not args.no_ann, only)
     results["total_s"] = round(time.perf_counter() - started, 1)
+    if args.merge:
+        results = merge_results(args.out / "bench.json", results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     markdown = render_markdown(results)
