@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from corpus.agency_scan import Found, Scanner, Tokens, aligned_fold, expand_abbreviations, scanner
+from corpus.agency_scan import Found, Scanner, expand_abbreviations, scanner
+from corpus.agency_tokens import Tokens, aligned_fold
 from corpus.normalize import fold
 
 __all__ = [

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.agencies import Found, agency_key, agency_list_at, scan_agencies
-from corpus.agency_scan import aligned_fold
+from corpus.agency_tokens import aligned_fold
 from corpus.models import SECTION_SEPARATOR, Chunk, ParsedDocument, Responsibility, Role
 from corpus.segment import blocks, marker_of, sentences, split_sentences
 

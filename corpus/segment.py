@@ -37,6 +37,7 @@ _LETTER = re.compile(r"[a-zđ]\)(?=\s|$)")
 _ARTICLE = re.compile(r"(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+[a-z]?\s*[.:]?(?=\s|$)")
 _BULLET = re.compile(r"[-–+•*]+(?=\s)")
 _JUNK_LINE = re.compile(r"[\s|\-–_=*.]*")
+_SPACES = re.compile(r"\s*")  # re's \s is str.isspace, as str.lstrip uses
 _TERMINAL = re.compile(r"[.:;!?…](?:[\"”’)\]|/.]*)$")
 
 
@@ -49,12 +50,17 @@ def marker_of(line: str) -> tuple[str | None, int | None, int]:
         marker = m.group()
         if level == 0:
             level = min(2 + marker.rstrip(".").count("."), 4)
-        skip = m.end() + (len(line[m.end() :]) - len(line[m.end() :].lstrip()))
-        return marker, level, skip
+        return marker, level, _space_end(line, m.end())
     m = _BULLET.match(line)
     if m is not None:
-        return m.group(), None, m.end() + (len(line[m.end() :]) - len(line[m.end() :].lstrip()))
+        return m.group(), None, _space_end(line, m.end())
     return None, None, 0
+
+
+def _space_end(line: str, pos: int) -> int:
+    """Offset after the whitespace at ``pos`` (what ``str.lstrip`` would drop), without copying the line."""
+    m = _SPACES.match(line, pos)
+    return pos if m is None else m.end()
 
 
 @lru_cache(maxsize=64)
@@ -69,8 +75,14 @@ def is_hard_wrapped(text: str) -> bool:
 
 
 def _is_caps(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """At least two letters, all upper case; stops at the first lower-case letter (most lines: the second)."""
+    letters = 0
+    for c in line:
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2
 
 
 def _starts_lower(line: str) -> bool:
@@ -123,8 +135,8 @@ def _continues(
     text: str, cur: list[int], line: str, mk: str | None, level: int | None, wrapped: bool, blank: bool
 ) -> bool:
     """Whether ``line`` continues the current paragraph instead of starting a new one."""
-    previous = text[cur[0] : cur[1]]
-    last_line = previous.rsplit("\n", 1)[-1]
+    # Only the last line is needed: copying the whole paragraph for it, line after line, is quadratic.
+    last_line = text[max(cur[0], text.rfind("\n", cur[0], cur[1]) + 1) : cur[1]]
     if cur[2] >= cur[1] and mk is None:
         return True  # a bare number ("10.") is a heading broken from its text
     ends = bool(_TERMINAL.search(last_line.rstrip()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.agency_scan import aligned_fold
+from corpus.agency_tokens import aligned_fold
 
 __all__ = [
     "Value",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from corpus.agencies import scan_agencies
-from corpus.agency_scan import aligned_fold
+from corpus.agency_tokens import aligned_fold
 from index.query import analyze_query
 from service.answer.models import Turn
 

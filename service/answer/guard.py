@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.agency_scan import aligned_fold
+from corpus.agency_tokens import aligned_fold
 
 __all__ = ["looks_like_injection"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from corpus.agencies import AgencyKey, canonical_agency, scan_agencies
-from corpus.agency_scan import aligned_fold
+from corpus.agency_tokens import aligned_fold
 from index.query import analyze_query
 
 __all__ = ["Kind", "Question", "analyze_question"]
