@@ -1,6 +1,6 @@
 """THE CI quality gate: the full dev set through the real pipeline, and ALQAC retrieval.
 
-Builds an index of the bundled corpus in a temporary folder with the offline defaults (built-in encoder,
+Builds an index of the bundled corpus in a temporary folder with the offline defaults (lexical-only index,
 extractive answers) and fails when a headline metric drops below its threshold. Never skipped.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.harness import run_eval
+from evaluation.harness import DEFAULT_CONFIG, run_eval
 from evaluation.results import EvalReport
 from service.settings import Settings
 
@@ -42,19 +42,19 @@ def offline_settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="module")
 def dev_report(dev_qa: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> EvalReport:
     settings = offline_settings(tmp_path_factory.mktemp("gate"))
-    return run_eval(dev_qa, corpus_dir=seeds_dir, configs=("hybrid",), answers=True, settings=settings)
+    return run_eval(dev_qa, corpus_dir=seeds_dir, configs=(DEFAULT_CONFIG,), answers=True, settings=settings)
 
 
 def _misses(report: EvalReport, limit: int) -> list[str]:
     return [
         f"{q.id} (rank {q.first_relevant_rank})"
-        for q in report.config("hybrid").questions
+        for q in report.config(DEFAULT_CONFIG).questions
         if q.scored and (q.first_relevant_rank is None or q.first_relevant_rank > limit)
     ]
 
 
 def test_retrieval_hit_at_5_and_mrr(dev_report: EvalReport) -> None:
-    block = dev_report.config("hybrid").overall
+    block = dev_report.config(DEFAULT_CONFIG).overall
     assert block is not None and block.n == dev_report.scored == 33
     assert block.hit_at_5 is not None and block.hit_at_5 >= HIT_AT_5, (
         f"Hit@5 {block.hit_at_5:.3f}: {_misses(dev_report, 5)}"
@@ -100,7 +100,7 @@ def test_citations_are_valid_and_supported(dev_report: EvalReport) -> None:
 
 
 def test_passages_are_short(dev_report: EvalReport) -> None:
-    hybrid = dev_report.config("hybrid")
+    hybrid = dev_report.config(DEFAULT_CONFIG)
     assert hybrid.median_unit_chars is not None and hybrid.median_unit_chars < MAX_MEDIAN_PASSAGE_CHARS
     assert (
         hybrid.median_returned_chars is not None and hybrid.median_returned_chars < MAX_MEDIAN_PASSAGE_CHARS
@@ -111,12 +111,12 @@ def test_alqac_retrieval(alqac_dir: Path, tmp_path: Path) -> None:
     report = run_eval(
         alqac_dir / "test.jsonl",
         corpus_dir=alqac_dir / "corpus",
-        configs=("hybrid",),
+        configs=(DEFAULT_CONFIG,),
         answers=False,
         settings=offline_settings(tmp_path),
     )
     assert report.index["documents"] == 17 and report.index["failed_files"] == 0
-    block = report.config("hybrid").overall
+    block = report.config(DEFAULT_CONFIG).overall
     assert block is not None and block.n == 110
     assert block.mrr_at_10 is not None and block.mrr_at_10 >= ALQAC_MRR_AT_10, (
         f"ALQAC test MRR@10 {block.mrr_at_10:.3f}"
