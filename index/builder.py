@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,18 +21,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from corpus.errors import IngestError
-from corpus.loaders import SUPPORTED_EXTENSIONS
-from corpus.models import Chunk, Document, ParsedDocument
 from corpus.pipeline import PIPELINE_VERSION as _PARSE_VERSION
-from corpus.pipeline import doc_id_for, parse_file
-from corpus.responsibility import RESPONSIBILITY_VERSION, annotate
+from corpus.responsibility import RESPONSIBILITY_VERSION
 from index.analysis import ANALYSIS_VERSION, indexable_text
+from index.collect import Collector, FailedFile, corpus_files
 from index.dense_build import write_dense
 from index.encoders.base import Encoder
 from index.encoders.factory import NO_ENCODER, create_encoder, encoder_from_manifest
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
-from index.layout import ENCODER_DIR, LEADS, LEXICAL_DIR, STORE, VECTORS
+from index.layout import ENCODER_DIR, LEADS, LEXICAL_DIR, SPOOL, STORE, VECTORS
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
     FORMAT_NAME,
@@ -49,6 +45,7 @@ from index.manifest import (
     write_json_atomic,
 )
 from index.store import Store, StoreWriter
+from index.textspool import TextSpool
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +54,6 @@ PIPELINE_VERSION = f"{_PARSE_VERSION}+resp{RESPONSIBILITY_VERSION}"
 
 # Above this share of re-embedded chunks a corpus-fitted encoder is refitted from scratch.
 REFIT_SHARE = 0.3
-
-
-@dataclass
-class FailedFile:
-    """A document that could not be ingested, and why."""
-
-    source: str
-    error: str
-    code: str
 
 
 @dataclass
@@ -138,28 +126,6 @@ def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files of a corpus folder (recursively, hidden files skipped), in a stable order."""
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
-    return sorted(
-        p
-        for p in corpus_dir.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_EXTENSIONS
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @dataclass
 class _Previous:
     directory: Path
@@ -179,73 +145,6 @@ def _open_previous(root: Path) -> _Previous | None:
             log.warning("previous index not reusable (%s); building from scratch", exc)
         return None
     return _Previous(directory, manifest, store, vectors)
-
-
-@dataclass
-class _Entry:
-    document: Document
-    text: str
-    page_starts: list[int]
-    chunks: list[Chunk]
-    old_rows: list[int] | None  # rows in the previous version when reused
-
-
-def _parse(path: Path, doc_id: str) -> ParsedDocument:
-    return annotate(parse_file(path, doc_id=doc_id))
-
-
-def _collect(
-    files: list[Path], corpus_dir: Path, previous: _Previous | None, reuse: bool, progress: bool
-) -> tuple[list[_Entry], list[FailedFile], int]:
-    old_docs: dict[str, tuple[Document, str, list[int], list[int]]] = {}
-    if previous is not None and reuse:
-        old_docs = {
-            doc.doc_id: (doc, text, pages, rows)
-            for doc, text, pages, rows in previous.store.iter_document_rows()
-        }
-    entries: list[_Entry] = []
-    failed: list[FailedFile] = []
-    seen: dict[str, Path] = {}
-    parsed_count = 0
-    iterator: Any = files
-    if progress:
-        from tqdm import tqdm
-
-        iterator = tqdm(files, desc="parsing", unit="doc", file=sys.stderr)
-    for path in iterator:
-        source = str(path.relative_to(corpus_dir))
-        doc_id = doc_id_for(path)
-        if doc_id in seen:
-            failed.append(
-                FailedFile(source, f"same document id '{doc_id}' as {seen[doc_id].name}", "duplicate")
-            )
-            continue
-        seen[doc_id] = path
-        try:
-            digest = file_hash(path)
-        except OSError as exc:
-            failed.append(FailedFile(source, f"cannot read file ({exc.strerror})", "unreadable_file"))
-            continue
-        old = old_docs.get(doc_id)
-        if old is not None and old[0].content_hash == digest:
-            document, text, pages, rows = old
-            chunks = list(previous.store.chunks_by_rows(rows).values()) if previous else []
-            chunks.sort(key=lambda c: c.ordinal)
-            entries.append(_Entry(document, text, pages, chunks, rows))
-            continue
-        try:
-            parsed = _parse(path, doc_id)
-        except IngestError as exc:
-            failed.append(FailedFile(source, exc.reason, exc.code))
-            continue
-        except Exception as exc:  # one bad file must not stop the build of the others
-            log.exception("unexpected error while parsing %s", source)
-            failed.append(FailedFile(source, f"unexpected parser error: {exc}", "parser_error"))
-            continue
-        parsed_count += 1
-        document = parsed.document.model_copy(update={"source": source, "content_hash": digest})
-        entries.append(_Entry(document, parsed.text, parsed.page_starts, parsed.chunks, None))
-    return entries, failed, parsed_count
 
 
 def _choose_encoder(
@@ -316,29 +215,40 @@ def _build_locked(
     progress: bool,
     started: float,
 ) -> BuildReport:
-    entries, failed, parsed_count = _collect(files, corpus_dir, previous, reuse, progress)
+    version = new_version_name()
+    tmp = prepare_tmp_dir(index_root, version)
+    # One pass over the documents writes the store and spools the indexable text of every chunk to disk;
+    # the indexes are then fitted from the spool, so memory does not grow with the corpus's text.
+    collector = Collector(files, corpus_dir, previous.store if previous and reuse else None, progress)
+    writer = StoreWriter(tmp / STORE)
+    texts = TextSpool(tmp / SPOOL)
+    leads: list[bool] = []
+    layout: list[tuple[list[int] | None, int]] = []  # per document: previous rows (if reused), chunk count
+    documents_meta: dict[str, dict[str, Any]] = {}
+    for entry in collector:
+        writer.add_document(entry.document, entry.text, entry.chunks, entry.page_starts)
+        for chunk in entry.chunks:
+            texts.append(indexable_text(chunk, entry.document))
+            # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
+            leads.append(any(r.role == "chu_tri" for r in chunk.responsibilities))
+        layout.append((entry.old_rows, len(entry.chunks)))
+        documents_meta[entry.document.doc_id] = {
+            "hash": entry.document.content_hash,
+            "source": entry.document.source,
+            "chunks": len(entry.chunks),
+        }
+    writer.close()
+    texts.finish()
+    failed, parsed_count = collector.failed, collector.parsed
+    np.save(tmp / LEADS, np.asarray(leads, dtype=np.bool_))
+    total_chunks = len(texts)
+    new_chunks = sum(count for old_rows, count in layout if old_rows is None)
+
     encoder, fallback_reason, fitted = _choose_encoder(previous, model, reuse)
-    total_chunks = sum(len(e.chunks) for e in entries)
-    new_chunks = sum(len(e.chunks) for e in entries if e.old_rows is None)
     stale = total_chunks > 0 and new_chunks / total_chunks > REFIT_SHARE
     if fitted and encoder is not None and encoder.trainable and stale:
         encoder, fallback_reason = create_encoder(model)
         fitted = False
-    texts = [indexable_text(chunk, entry.document) for entry in entries for chunk in entry.chunks]
-
-    version = new_version_name()
-    tmp = prepare_tmp_dir(index_root, version)
-    writer = StoreWriter(tmp / STORE)
-    for entry in entries:
-        writer.add_document(entry.document, entry.text, entry.chunks, entry.page_starts)
-    writer.close()
-    # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
-    leads = [
-        any(r.role == "chu_tri" for r in chunk.responsibilities)
-        for entry in entries
-        for chunk in entry.chunks
-    ]
-    np.save(tmp / LEADS, np.asarray(leads, dtype=np.bool_))
 
     ids = np.arange(total_chunks, dtype=np.int64)
     lexical = create_lexical_index()
@@ -350,21 +260,13 @@ def _build_locked(
     dense_fields: dict[str, Any] | None = None
     embedded = 0
     if encoder is not None:
-        reused_rows = [(e.old_rows, len(e.chunks)) for e in entries]
         old_vectors = previous.vectors if (fitted and previous is not None) else None
-        written = write_dense(tmp, encoder, texts, reused_rows, old_vectors, fitted, progress)
+        written = write_dense(tmp, encoder, texts, layout, old_vectors, fitted, progress)
         encoder_fields, dense_fields, embedded = written.encoder, written.dense, written.embedded
+    texts.remove()
 
     old_ids = set(previous.manifest.get("corpus", {}).get("documents", {})) if previous else set()
-    kept_ids = {e.document.doc_id for e in entries}
-    documents_meta = {
-        e.document.doc_id: {
-            "hash": e.document.content_hash,
-            "source": e.document.source,
-            "chunks": len(e.chunks),
-        }
-        for e in entries
-    }
+    kept_ids = set(documents_meta)
     fingerprint = hashlib.sha256(
         "\n".join(f"{k}:{v['hash']}" for k, v in sorted(documents_meta.items())).encode()
     ).hexdigest()
@@ -384,7 +286,7 @@ def _build_locked(
         "lexical": {"kind": lexical.kind, "dir": LEXICAL_DIR, "count": len(lexical)},
         "store": STORE,
         "vectors": VECTORS if dense_fields is not None else None,
-        "counts": {"documents": len(entries), "chunks": total_chunks},
+        "counts": {"documents": len(documents_meta), "chunks": total_chunks},
         "corpus": {"dir": str(corpus_dir), "fingerprint": fingerprint, "documents": documents_meta},
         "failed": [f.__dict__ for f in failed],
         "libraries": library_versions(),
@@ -395,10 +297,10 @@ def _build_locked(
     report = BuildReport(
         version=version,
         version_dir=final,
-        documents=len(entries),
+        documents=len(documents_meta),
         chunks=total_chunks,
         parsed=parsed_count,
-        reused=sum(1 for e in entries if e.old_rows is not None),
+        reused=sum(1 for old_rows, _ in layout if old_rows is not None),
         removed=len(old_ids - kept_ids),
         embedded=embedded,
         encoder=encoder_fields["id"],

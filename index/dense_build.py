@@ -71,7 +71,9 @@ def write_dense(
         steps = tqdm(steps, desc="embedding", unit="batch", file=sys.stderr)
     for offset in steps:
         rows = to_embed[offset : offset + _BATCH]
-        vectors[rows] = encoder.encode_passages([texts[r] for r in rows])
+        contiguous = rows[-1] - rows[0] == len(rows) - 1  # the usual case: read the batch in one go
+        batch = list(texts[rows[0] : rows[-1] + 1]) if contiguous else [texts[r] for r in rows]
+        vectors[rows] = encoder.encode_passages(batch)
     np.save(directory / VECTORS, vectors)
     dense = create_dense_index(total, encoder.dim)
     if total:

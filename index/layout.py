@@ -8,3 +8,4 @@ LEXICAL_DIR = "lexical"
 ENCODER_DIR = "encoder"
 STORE = "chunks.sqlite"
 LEADS = "leads.npy"
+SPOOL = ".texts.spool"  # build scratch: indexable text of every chunk, deleted before the switch

@@ -55,6 +55,7 @@ def test_build_writes_a_complete_manifest(corpus: Path, tmp_path: Path) -> None:
     assert manifest["encoder"] == {"kind": "none", "id": "none", "dim": 0} and report.encoder == "none"
     assert manifest["dense"] is None and manifest["vectors"] is None and report.embedded == 0
     assert not (directory / "dense.faiss").exists() and not (directory / "vectors.npy").exists()
+    assert not (directory / ".texts.spool").exists()  # build scratch is gone before the switch
     assert len(manifest["corpus"]["fingerprint"]) == 64
     assert set(manifest["corpus"]["documents"]) == {p.stem for p in corpus.iterdir()}
     assert {"python", "numpy", "faiss-cpu"} <= set(manifest["libraries"])
