@@ -19,6 +19,7 @@ __all__ = [
     "is_vietnamese_letter",
     "match_form",
     "normalize_text",
+    "unify_i_y",
     "unify_tone_marks",
 ]
 
@@ -87,6 +88,19 @@ def unify_tone_marks(text: str) -> str:
 def match_form(text: str) -> str:
     """Matching key that keeps diacritics: NFC, one tone style, lower case."""
     return unify_tone_marks(text).lower()
+
+
+# A syllable that is a consonant onset plus a lone i or y (kỹ/kĩ, lý/lí, quy/qui, tỷ/tỉ) is spelled both
+# ways in Vietnamese writing; "y" alone ("y tế") and "y" inside a vowel cluster ("thủy") are not.
+_I_Y = re.compile(r"(?:b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)([yýỳỷỹỵ])")
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+def unify_i_y(syllable: str) -> str:
+    """Matching key of a lower-case syllable with i and y spellings unified (``kỹ`` → ``kĩ``, ``quy`` → ``qui``)."""
+    if len(syllable) > 4 or _I_Y.fullmatch(syllable) is None:
+        return syllable
+    return syllable[:-1] + syllable[-1].translate(_Y_TO_I)
 
 
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})

@@ -3,7 +3,8 @@
 Three token streams (fields) come out of one pass over the text:
 
 * ``accented``: syllables, numbers and codes in :func:`corpus.normalize.match_form` (one tone-mark style,
-  lower case), so ``hoá`` = ``hóa``;
+  lower case) with i/y spellings unified (:func:`corpus.normalize.unify_i_y`), so ``hoá`` = ``hóa`` and
+  ``qui định`` = ``quy định``;
 * ``folded``: the same tokens through :func:`corpus.normalize.fold` (no diacritics, ``đ`` → ``d``), so
   ``nha o xa hoi`` matches ``nhà ở xã hội``;
 * ``bigrams``: folded pairs of adjacent syllables inside one clause (never across punctuation), which give
@@ -25,7 +26,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from corpus.models import Chunk, Document
-from corpus.normalize import fold, match_form, unify_tone_marks
+from corpus.normalize import fold, match_form, unify_i_y, unify_tone_marks
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -38,7 +39,7 @@ __all__ = [
     "is_vietnamese_syllable",
 ]
 
-_BASE_VERSION = "1"
+_BASE_VERSION = "2"  # 2: i/y spellings unified
 
 # A run of letters/digits, optionally joined to more runs by separators that occur inside numbers and
 # codes ("6.084", "01/12", "46/KH-UBND", "LĐ-TB&XH", "0,5%"). Whether a joined run is one token or
@@ -319,6 +320,7 @@ class Analyzer:
         if not any(ch.isalnum() for ch in item):
             return _PUNCTUATION
         segments, extras, aliases = self._split(item)
+        segments = [[unify_i_y(unit) for unit in segment] for segment in segments]
         units = [unit for segment in segments for unit in segment]
         accented = (*units, *extras)
         return _Piece(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.normalize import fold, match_form, normalize_text, unify_tone_marks
+from corpus.normalize import fold, match_form, normalize_text, unify_i_y, unify_tone_marks
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,16 @@ def test_matching_keys_are_stable(raw: str) -> None:
     assert match_form(match_form(raw)) == match_form(raw)
     assert fold(fold(raw)) == fold(raw)
     assert fold(match_form(raw)) == fold(raw)
+
+
+@pytest.mark.parametrize(
+    ("y_form", "i_form"),
+    [("kỹ", "kĩ"), ("lý", "lí"), ("quy", "qui"), ("quý", "quí"), ("tỷ", "tỉ"), ("mỹ", "mĩ"), ("hy", "hi")],
+)
+def test_i_and_y_spellings_share_a_key(y_form: str, i_form: str) -> None:
+    assert unify_i_y(y_form) == unify_i_y(i_form) == i_form
+
+
+@pytest.mark.parametrize("word", ["y", "ý", "thủy", "quyền", "khuya", "tuy", "nghị", "gì", "ai", "yêu"])
+def test_other_i_and_y_are_left_alone(word: str) -> None:
+    assert unify_i_y(word) == word

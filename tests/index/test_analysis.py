@@ -41,6 +41,20 @@ def test_tone_mark_styles_give_the_same_tokens(analyzer: Analyzer, old_style: st
     assert analyzer.analyze(old_style) == analyzer.analyze(new_style)
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Quy định", "qui định"),
+        ("cán bộ kỹ thuật", "cán bộ kĩ thuật"),
+        ("tỷ lệ", "tỉ lệ"),
+        ("lý do", "lí do"),
+    ],
+)
+def test_i_and_y_spellings_give_the_same_tokens(analyzer: Analyzer, one: str, other: str) -> None:
+    assert analyzer.analyze(one) == analyzer.analyze(other)
+    assert analyzer.analyze_query(fold(one)) == analyzer.analyze_query(fold(other))
+
+
 def test_folded_field_drops_marks_and_maps_d_bar(analyzer: Analyzer) -> None:
     analyzed = analyzer.analyze("Đầu tư đường giao thông")
     assert analyzed.accented == ["đầu", "tư", "đường", "giao", "thông"]
