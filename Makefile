@@ -42,7 +42,7 @@ pytest: install-test
 
 test: lint types pytest
 
-eval: install
+eval: build
 	$(BIN)/tracuu eval --qa ../shared/eval/dev.jsonl --out evaluation/reports
 
 eval-alqac: install-test

@@ -26,6 +26,7 @@ from corpus.models import Document
 from corpus.pipeline import doc_id_for, parse_file
 from index.builder import BuildReport, build_index, corpus_files
 from index.engine import SearchEngine
+from index.errors import IncompatibleIndexError
 from index.manifest import has_index
 
 log = logging.getLogger(__name__)
@@ -112,13 +113,21 @@ class IndexManager:
         self._engine = SearchEngine.open(self.index_root)
 
     def ensure_built(self, progress: bool = False) -> BuildReport | None:
-        """Build the index from the corpus when none exists, then load it."""
+        """Load the index, building it from the corpus first when there is none.
+
+        An index written by another version of tracuu (an upgrade changed the format or the analysis
+        chain) is rebuilt from the corpus rather than left unservable; a damaged one is an error.
+        """
         report = None
         with self._write_lock:
             if not has_index(self.index_root):
                 report = self._build(full=True, progress=progress)
             else:
-                self.load()
+                try:
+                    self.load()
+                except IncompatibleIndexError as exc:
+                    log.warning("rebuilding the index from %s: %s", self.corpus_dir, exc.reason)
+                    report = self._build(full=True, progress=progress)
         return report
 
     def _build(self, *, full: bool, progress: bool = False) -> BuildReport:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 
 from corpus.errors import IngestError, UnsupportedFormatError
 from index.manager import IndexManager, safe_filename
+from index.manifest import current_version_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -104,3 +107,19 @@ def test_rebuild_swaps_while_readers_keep_reading(manager: IndexManager) -> None
     assert job is not None and job.status == "done", job
     assert manager.version != old
     assert not errors
+
+
+def test_index_of_another_tracuu_version_is_rebuilt_at_start(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "corpus" / "documents", docs)
+    first = IndexManager(tmp_path / "idx", docs)
+    first.ensure_built()
+    old_version = first.version
+    params = current_version_dir(tmp_path / "idx") / "lexical" / "params.json"
+    meta = json.loads(params.read_text(encoding="utf-8"))
+    meta["analysis_version"] = "0+older"  # what an upgrade of the analysis chain leaves behind
+    params.write_text(json.dumps(meta), encoding="utf-8")
+    restarted = IndexManager(tmp_path / "idx", docs)
+    report = restarted.ensure_built()
+    assert report is not None and report.full and restarted.version != old_version
+    assert restarted.engine.search("nhà ở xã hội", top_k=3)
