@@ -46,14 +46,23 @@ _Q = TypeVar("_Q")
 # Measurement helpers ---------------------------------------------------------------------------
 
 
+_MEMORY_FIELDS = {
+    "VmRSS": "rss_mb",
+    "VmHWM": "peak_rss_mb",
+    "RssAnon": "rss_anon_mb",
+    "RssFile": "rss_file_mb",
+}
+
+
 def proc_memory_mb(pid: int | str = "self") -> dict[str, float]:
-    """Current (VmRSS) and peak (VmHWM) resident memory in MB, from ``/proc/<pid>/status``."""
+    """Resident memory in MB from ``/proc/<pid>/status``: current and peak, and the current split into
+    private memory (RssAnon) and pages of memory-mapped files (RssFile, reclaimable page cache)."""
     values: dict[str, float] = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key = "rss_mb" if line.startswith("VmRSS") else "peak_rss_mb"
-                values[key] = round(int(line.split()[1]) / 1024, 1)
+            name = line.split(":", 1)[0]
+            if name in _MEMORY_FIELDS:
+                values[_MEMORY_FIELDS[name]] = round(int(line.split()[1]) / 1024, 1)
     except (OSError, ValueError, IndexError):
         pass
     return values

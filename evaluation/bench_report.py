@@ -16,6 +16,8 @@ _ROWS: tuple[tuple[str, Callable[[dict[str, Any]], Any], str], ...] = (
     ("build throughput (chunks/s)", lambda s: s.get("chunks_per_s"), "higher"),
     ("index size on disk (MB)", lambda s: s.get("index_mb"), "lower"),
     ("RSS while serving (MB)", lambda s: s.get("rss_mb"), "lower"),
+    ("… of which private (MB)", lambda s: s.get("rss_anon_mb"), "lower"),
+    ("… of which mapped index files (MB)", lambda s: s.get("rss_file_mb"), "lower"),
     ("peak RSS while building (MB)", lambda s: s.get("build_peak_rss_mb"), "lower"),
     ("search p50 (ms)", lambda s: (s.get("search") or {}).get("p50_ms"), "lower"),
     ("search p95 (ms)", lambda s: (s.get("search") or {}).get("p95_ms"), "lower"),
