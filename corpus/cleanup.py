@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from corpus.geography import lookup
-from corpus.normalize import match_form, normalize_text, unify_tone_marks
+from corpus.normalize import is_caps, match_form, normalize_text, unify_tone_marks
 from corpus.structure import is_bare_marker, is_list_item, match_heading
 
 __all__ = [
@@ -75,11 +75,6 @@ _OPENERS = "\"“‘'([«"
 
 def _letters(text: str) -> list[str]:
     return [c for c in text if c.isalpha()]
-
-
-def _is_caps(text: str) -> bool:
-    letters = _letters(text)
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _first_alpha(text: str) -> str:
@@ -237,12 +232,12 @@ def should_join(previous: str, line: str, following: Sequence[str] = ()) -> str 
 
 def _join_capitalised(previous: str, line: str) -> str | None:
     """``line`` starts with a capital letter and ``previous`` does not end a sentence."""
-    if _is_caps(previous):
-        if not _is_caps(line) or _ends_standalone_caps(previous) or _starts_standalone_caps(line):
+    if is_caps(previous):
+        if not is_caps(line) or _ends_standalone_caps(previous) or _starts_standalone_caps(line):
             return None
         head = match_heading(previous)
         return None if head is not None and head.kind in ("chuong", "phan", "muc", "tieumuc") else " "
-    if _is_caps(line):
+    if is_caps(line):
         return None
     if _splits_place(previous, line):
         return " "

@@ -19,7 +19,7 @@ from datetime import date
 
 from corpus.cleanup import SIGNATURE_TITLE
 from corpus.geography import Place, lookup
-from corpus.normalize import match_form
+from corpus.normalize import is_caps, match_form
 from corpus.structure import Line, is_list_item, match_heading, split_lines
 
 __all__ = ["DOC_TYPES", "Metadata", "extract_metadata", "format_issuer"]
@@ -113,17 +113,12 @@ class Metadata:
     excluded: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _doc_type_of(line: str) -> str | None:
     """The document type a title line names: "KẾ HOẠCH" alone, or an all-caps "LUẬT THANH NIÊN"."""
     key = match_form(line).strip(" .:")
     for name in DOC_TYPES:
         low = match_form(name)
-        if key == low or (_is_caps(line) and key.startswith(low + " ")):
+        if key == low or (is_caps(line) and key.startswith(low + " ")):
             return name
     return None
 
@@ -136,7 +131,7 @@ def _masthead_kind(line: str) -> str | None:
         return "number"
     if _place_date(line) is not None:
         return "date"
-    if _is_caps(line) and _doc_type_of(line) is None and match_heading(line) is None:
+    if is_caps(line) and _doc_type_of(line) is None and match_heading(line) is None:
         return "caps"
     return None
 
@@ -224,7 +219,7 @@ def format_issuer(text: str, places: list[Place] | None = None) -> str | None:
         return None
     organ = _ORGAN.match(text)
     if organ is None:
-        if not _is_caps(text):
+        if not is_caps(text):
             return text
         head, _, rest = text.partition(" ")
         return head.capitalize() + (" " + _title_case_name(rest) if rest else "")
@@ -236,7 +231,7 @@ def format_issuer(text: str, places: list[Place] | None = None) -> str | None:
         return name if not rest else f"{name} {_title_case_name(rest)}"
     place = _resolve_named(rest, level) if rest else _resolve_from(places or [], level)
     if place is None:
-        return f"{name} {level} {rest.title() if _is_caps(rest) else rest}" if rest else None
+        return f"{name} {level} {rest.title() if is_caps(rest) else rest}" if rest else None
     return f"{name} {level} {place}"
 
 
@@ -303,9 +298,9 @@ def _read_tail(lines: list[Line]) -> _Tail:
         elif is_list_item(text) or key.startswith("lưu:") or key.startswith("lưu "):
             pending.append(index)
         elif not pending and (
-            (_is_caps(text) and SIGNATURE_TITLE.match(text) and len(text.split()) <= 10)
+            (is_caps(text) and SIGNATURE_TITLE.match(text) and len(text.split()) <= 10)
             or _SIGNED.match(key)
-            or (_is_person_name(text) and not _is_caps(text))
+            or (_is_person_name(text) and not is_caps(text))
         ):
             tail.start = index
         else:
@@ -351,7 +346,7 @@ def _title(header: list[tuple[int, Line]], start: int) -> tuple[str | None, str 
         if match_form(line).strip(" .:") == match_form(doc_type):
             following = [h[1].text.strip() for h in header[pos + 1 :]]
             for offset, nxt in enumerate(following):
-                if _is_caps(nxt) and _masthead_kind(nxt) != "motto":
+                if is_caps(nxt) and _masthead_kind(nxt) != "motto":
                     parts.append(nxt)
                     last = pos + 1 + offset
                     continue

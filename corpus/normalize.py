@@ -16,6 +16,7 @@ from functools import lru_cache
 
 __all__ = [
     "fold",
+    "is_caps",
     "is_vietnamese_letter",
     "match_form",
     "normalize_text",
@@ -120,3 +121,14 @@ def fold(text: str) -> str:
 def is_vietnamese_letter(ch: str) -> bool:
     """True for letters of the Vietnamese alphabet with or without marks (and other Latin letters)."""
     return ch.isalpha()
+
+
+def is_caps(text: str) -> bool:
+    """At least two letters, all capitals (a heading or letterhead line); stops at the first small letter."""
+    letters = 0
+    for c in text:
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2

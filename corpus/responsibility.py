@@ -25,6 +25,7 @@ from functools import lru_cache
 from corpus.agencies import Found, agency_key, agency_list_at, scan_agencies
 from corpus.agency_tokens import aligned_fold
 from corpus.models import SECTION_SEPARATOR, Chunk, ParsedDocument, Responsibility, Role
+from corpus.normalize import is_caps
 from corpus.segment import blocks, marker_of, sentences, split_sentences
 
 __all__ = ["RESPONSIBILITY_VERSION", "annotate", "extract", "find_deadline"]
@@ -134,7 +135,7 @@ def extract(text: str, *, province: str | None = None, district: str | None = No
                 break
         if block.level is not None:
             scopes = [s for s in scopes if s.level < block.level]
-        caps = _is_caps(text[block.body : block.end])  # titles and letterheads assign nothing
+        caps = is_caps(text[block.body : block.end])  # titles and letterheads assign nothing
         subject = None if caps else _subject(text, folded, block.body, len(text), mentions)
         if subject is not None:
             covered = max(item.end for item in subject.leads)
@@ -174,7 +175,7 @@ def _sentence(
         if items:
             lists.append((s + m.start(), stop))
     subject = _subject(text, folded_text, s, e, mentions)
-    if subject is not None and not _is_caps(text[s:e]):
+    if subject is not None and not is_caps(text[s:e]):
         leads.extend((f, subject.role) for f in subject.leads)
         coops.extend(subject.coops)
         content_start = subject.end
@@ -224,17 +225,6 @@ def _sentence(
             agency=agency.name, agency_key=key, role=role, task=task, deadline=deadline, start=s, end=e
         )
     return list(chosen.values())
-
-
-def _is_caps(text: str) -> bool:
-    """At least two letters, all capitals (stops at the first small letter: most text has one early)."""
-    letters = 0
-    for c in text:
-        if c.isalpha():
-            if not c.isupper():
-                return False
-            letters += 1
-    return letters >= 2
 
 
 def _between(found: Sequence[Found], s: int, e: int) -> Sequence[Found]:

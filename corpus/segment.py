@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.normalize import is_caps
+
 __all__ = ["Block", "blocks", "is_hard_wrapped", "marker_of", "sentences", "split_sentences"]
 
 
@@ -72,17 +74,6 @@ def is_hard_wrapped(text: str) -> bool:
     cut = sum(1 for line in lines if len(line) <= 110 and not _TERMINAL.search(line.rstrip()))
     lengths = sorted(len(line) for line in lines)
     return cut / len(lines) >= 0.5 and lengths[len(lengths) // 2] <= 110
-
-
-def _is_caps(line: str) -> bool:
-    """At least two letters, all upper case; stops at the first lower-case letter (most lines: the second)."""
-    letters = 0
-    for c in line:
-        if c.isalpha():
-            if not c.isupper():
-                return False
-            letters += 1
-    return letters >= 2
 
 
 def _starts_lower(line: str) -> bool:
@@ -146,7 +137,7 @@ def _continues(
         return wrapped and not ends and _starts_lower(line[len(mk) :])
     if ends and not (last_line.rstrip().endswith((";", ",")) and _starts_lower(line)):
         return False
-    if _is_caps(last_line) != _is_caps(line):
+    if is_caps(last_line) != is_caps(line):
         return False
     if _starts_lower(line):
         return True

@@ -20,6 +20,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from corpus.normalize import is_caps
+
 __all__ = [
     "RANKS",
     "HeadingMatch",
@@ -154,7 +156,7 @@ def _match_legal_part(line: str) -> HeadingMatch | None:
         if not num[0].isdigit() and not num.lower().startswith("thứ") and not _roman_ok(num):
             continue
         rest = (m["rest"] or "").strip()
-        if pattern is _CHUONG_CAPS and not _is_caps(rest):
+        if pattern is _CHUONG_CAPS and not is_caps(rest):
             continue
         return HeadingMatch(kind, RANKS[kind], num, f"{m['word']} {num}", rest)
     return None
@@ -254,11 +256,6 @@ def _excluded_index(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[i
     return [s for s, _ in ordered], [e for _, e in ordered]
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def parse_structure(text: str, *, excluded: Sequence[tuple[int, int]] = ()) -> Section:
     """Build the section tree of ``text``; lines inside ``excluded`` spans are never headings.
 
@@ -285,7 +282,7 @@ def parse_structure(text: str, *, excluded: Sequence[tuple[int, int]] = ()) -> S
         label = heading_label(match, stripped)
         if match.kind in ("chuong", "phan", "muc", "tieumuc") and not match.rest:
             following = next((ln.text.strip() for ln in lines[index + 1 :] if ln.text.strip()), "")
-            if _is_caps(following) and match_heading(following) is None:
+            if is_caps(following) and match_heading(following) is None:
                 label = f"{match.marker}. {following}"
         node = Section(match.kind, match.rank, label, line.start, line.end, len(text), match.number)
         while stack[-1].rank >= node.rank:
