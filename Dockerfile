@@ -32,7 +32,7 @@ RUN pip install -c constraints.txt . \
  && chown -R tracuu:tracuu /data /models
 
 USER tracuu
-# The bundled corpus is indexed at image build, with the built-in offline encoder.
+# The bundled corpus is indexed at image build (lexical-only: no model needed).
 RUN tracuu build --corpus /data/documents --index /data/index
 
 EXPOSE 8000
