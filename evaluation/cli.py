@@ -37,6 +37,11 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         "--model", default=None, help="sentence-transformers model for the hybrid+model configuration"
     )
     parser.add_argument(
+        "--reranker",
+        default=None,
+        help="cross-encoder (name or local path) for the hybrid+rerank configuration (default: TRACUU_RERANKER)",
+    )
+    parser.add_argument(
         "--configs",
         type=_configs,
         default=list(ALL_CONFIGS),
@@ -59,6 +64,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
             configs=args.configs,
             answers=not args.no_answers,
             model=args.model,
+            reranker=getattr(args, "reranker", None),
             progress=sys.stderr.isatty() and not args.json,
         )
     except (QAFormatError, EvalError, FileNotFoundError) as exc:

@@ -8,6 +8,9 @@
   encoder (the ablation that decided the default);
 * ``hybrid+model``: hybrid over an index built with the configured sentence-transformers model
   (``--model`` / ``TRACUU_MODEL``), when one is configured and loads;
+* ``hybrid+rerank``: the default engine (the index evaluated, in its default mode) with the configured
+  cross-encoder (``--reranker`` / ``TRACUU_RERANKER``) reordering its top passages, when one is configured
+  and loads;
 * ``langchain-bm25`` and ``bm25s``: what a user would assemble instead (see :mod:`evaluation.baselines`).
 """
 
@@ -37,13 +40,15 @@ __all__ = ["ALL_CONFIGS", "DEFAULT_CONFIG", "EvalError", "run_eval", "variant_ke
 DEFAULT_CONFIG = "lexical"
 ENGINE_MODES = ("lexical", "dense", "hybrid")
 MODEL_CONFIG = "hybrid+model"
-ALL_CONFIGS: tuple[str, ...] = (*ENGINE_MODES, MODEL_CONFIG, *BASELINES)
+RERANK_CONFIG = "hybrid+rerank"
+ALL_CONFIGS: tuple[str, ...] = (*ENGINE_MODES, MODEL_CONFIG, RERANK_CONFIG, *BASELINES)
 
 _LABELS = {
     "lexical": "tracuu lexical",
     "dense": "tracuu dense",
     "hybrid": "tracuu hybrid",
     MODEL_CONFIG: "tracuu hybrid + model",
+    RERANK_CONFIG: "tracuu hybrid + reranker",
     "langchain-bm25": "LangChain splitter + BM25Retriever",
     "bm25s": "LangChain splitter + bm25s",
 }
@@ -123,6 +128,7 @@ def run_eval(
     configs: Sequence[str] = ALL_CONFIGS,
     answers: bool = True,
     model: str | None = None,
+    reranker: str | None = None,
     settings: Any = None,
     progress: bool = False,
 ) -> EvalReport:
@@ -135,6 +141,7 @@ def run_eval(
         configs: Configurations to compare (see :data:`ALL_CONFIGS`).
         answers: Also ask every question with the default answerer and score answers and citations.
         model: sentence-transformers model for ``hybrid+model`` (default: the configured ``settings.model``).
+        reranker: cross-encoder for ``hybrid+rerank`` (default: the configured ``settings.reranker``).
         settings: Service settings (default: :func:`service.settings.get_settings`).
         progress: Show build progress on stderr.
 
@@ -148,6 +155,7 @@ def run_eval(
     chosen = _check_configs(configs)
     items = load_qa(Path(qa_path))
     model = model or getattr(settings, "model", None)
+    reranker = reranker or getattr(settings, "reranker", None)
     if index_dir is None and corpus_dir is None:
         index_dir = Path(settings.index_dir)
 
@@ -191,6 +199,8 @@ def run_eval(
                 report.median_unit_chars = metrics.median(chunk_lengths)
             elif name == MODEL_CONFIG:
                 report = _model_config(model, opened, tmp, items, spans, progress, stack)
+            elif name == RERANK_CONFIG:
+                report = _rerank_config(reranker, opened, items, spans, stack)
             else:
                 if baseline_units is None:
                     baseline_units = split_documents(docs)
@@ -270,6 +280,35 @@ def _model_config(
         by="section",
         spans=spans,
         label=f"{_LABELS[MODEL_CONFIG]} [{model}]",
+    )
+    lengths = [float(len(c.text)) for c in all_chunks(engine)]
+    report.units = len(lengths)
+    report.median_unit_chars = metrics.median(lengths)
+    return report
+
+
+def _rerank_config(
+    reranker: str | None, opened: _Opened, items: Sequence[QAItem], spans: ArticleSpans, stack: ExitStack
+) -> ConfigReport:
+    """The default engine with ``reranker`` reordering its top passages (a second engine on the same index)."""
+    if not reranker:
+        return _unavailable(RERANK_CONFIG, "no reranker configured (--reranker or TRACUU_RERANKER)")
+    from index.engine import RERANK_DEPTH, SearchEngine
+    from index.rerank.factory import create_reranker
+
+    loaded, reason = create_reranker(reranker)
+    if loaded is None:
+        return _unavailable(RERANK_CONFIG, f"reranker {reranker!r} not usable: {reason or 'not loaded'}")
+    engine = SearchEngine.open_version(opened.engine.directory, reranker=loaded)
+    stack.callback(engine.close)
+    first_stage = engine.info.retrieval
+    report = score_system(
+        EngineSystem(engine, "hybrid", RERANK_CONFIG),
+        items,
+        kind="tracuu",
+        by="section",
+        spans=spans,
+        label=f"{_LABELS[RERANK_CONFIG]} [{first_stage} top {RERANK_DEPTH} → {loaded.reranker_id}]",
     )
     lengths = [float(len(c.text)) for c in all_chunks(engine)]
     report.units = len(lengths)

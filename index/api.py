@@ -23,6 +23,12 @@ class IndexInfo(BaseModel):
     )
     configured_model: str | None = Field(default=None, description="Model asked for in settings, if any")
     fallback_reason: str | None = Field(default=None, description="Why the configured model is not in use")
+    reranker: str | None = Field(
+        default=None, description="Reranker (cross-encoder) reordering the top passages; None: no reranking"
+    )
+    reranker_fallback_reason: str | None = Field(
+        default=None, description="Why the configured reranker is not in use"
+    )
     built_at: str
 
 

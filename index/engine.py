@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from corpus.models import Chunk, Document
 from corpus.normalize import fold
+from index.analysis import indexable_text
 from index.api import IndexInfo
 from index.dense.base import DenseIndex
 from index.dense.factory import load_dense_index, set_faiss_threads
@@ -24,6 +25,8 @@ from index.lexical.factory import load_lexical_index
 from index.manifest import current_version_dir, read_manifest
 from index.models import Passage, SearchFilters
 from index.query import analyze_query
+from index.rerank.base import Reranker
+from index.rerank.ordering import reorder
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,9 @@ PROVINCE_BOOST = 1.5
 #: For "who is responsible" questions, chunks that assign a lead agency ("chủ trì") are preferred.
 LEAD_BOOST = 1.1
 MIN_CANDIDATES = 50
+#: Fused candidates a configured reranker reorders: enough to lift a passage from deep in the first-stage
+#: list, few enough for a cross-encoder on 2 CPU cores (one forward pass per candidate and query).
+RERANK_DEPTH = 30
 
 
 class SearchEngine:
@@ -57,6 +63,7 @@ class SearchEngine:
         dense: DenseIndex | None,
         encoder: Encoder | None,
         leads: npt.NDArray[np.bool_],
+        reranker: Reranker | None = None,
     ) -> None:
         self.directory = directory
         self.manifest = manifest
@@ -65,6 +72,7 @@ class SearchEngine:
         self.dense = dense
         self.encoder = encoder
         self.leads = leads
+        self.reranker: Reranker | None = None
         if dense is not None:
             set_faiss_threads(1)  # one query per request: parallelism comes from concurrent requests
         kind = encoder.kind if encoder is not None else NO_ENCODER
@@ -82,19 +90,25 @@ class SearchEngine:
             fallback_reason=manifest.get("fallback_reason"),
             built_at=str(manifest.get("built_at", "")),
         )
+        if reranker is not None:
+            self.use_reranker(reranker)
 
     @classmethod
-    def open(cls, index_root: Path, *, model: str | None = None) -> SearchEngine:
-        """Open the live version under ``index_root``.
+    def open(
+        cls, index_root: Path, *, model: str | None = None, reranker: Reranker | None = None
+    ) -> SearchEngine:
+        """Open the live version under ``index_root`` (``reranker``: an optional, loaded second stage).
 
         Raises:
             IndexNotFoundError: nothing built yet.
             CorruptIndexError / IncompatibleIndexError: with the file at fault and the fix.
         """
-        return cls.open_version(current_version_dir(Path(index_root)), model=model)
+        return cls.open_version(current_version_dir(Path(index_root)), model=model, reranker=reranker)
 
     @classmethod
-    def open_version(cls, directory: Path, *, model: str | None = None) -> SearchEngine:
+    def open_version(
+        cls, directory: Path, *, model: str | None = None, reranker: Reranker | None = None
+    ) -> SearchEngine:
         """Open one version directory."""
         manifest = read_manifest(directory)
         if model is not None and manifest.get("configured_model") != model:
@@ -128,12 +142,26 @@ class SearchEngine:
             )
         if manifest.get("fallback_reason"):
             log.warning("index %s is lexical-only: %s", directory.name, manifest["fallback_reason"])
-        return cls(directory, manifest, store, lexical, dense, encoder, leads)
+        return cls(directory, manifest, store, lexical, dense, encoder, leads, reranker)
 
     @property
     def info(self) -> IndexInfo:
         """Facts about this index."""
         return self._info
+
+    def use_reranker(self, reranker: Reranker | None, fallback_reason: str | None = None) -> None:
+        """Reorder the top :data:`RERANK_DEPTH` passages of every search with ``reranker`` (None: stop).
+
+        Call before the engine is shared between threads (the service does so before publishing it).
+        ``fallback_reason`` says why a configured reranker is not in use; it is shown by ``info``.
+        """
+        self.reranker = reranker
+        self._info = self._info.model_copy(
+            update={
+                "reranker": reranker.reranker_id if reranker is not None else None,
+                "reranker_fallback_reason": fallback_reason,
+            }
+        )
 
     # Retriever protocol ---------------------------------------------------------------------------
 
@@ -188,8 +216,10 @@ class SearchEngine:
             fused = apply_boost(fused, {row for row in fused if self.leads[row]}, LEAD_BOOST)
         if info.provinces and (filters is None or filters.province is None):
             fused = apply_boost(fused, self._rows_in_provinces(fused, info.provinces), PROVINCE_BOOST)
-        best = top_rows(fused, top_k)
+        best = top_rows(fused, max(top_k, RERANK_DEPTH) if self.reranker is not None else top_k)
         chunks = self.store.chunks_by_rows(row for row, _ in best)
+        if self.reranker is not None:
+            best = self._rerank(self.reranker, query, best, chunks)[:top_k]
         return [
             Passage(**chunks[row].model_dump(), score=round(score, 6)) for row, score in best if row in chunks
         ]
@@ -213,6 +243,25 @@ class SearchEngine:
         return lexical, dense
 
     # Helpers --------------------------------------------------------------------------------------
+
+    def _rerank(
+        self, reranker: Reranker, query: str, best: list[tuple[int, float]], chunks: dict[int, Chunk]
+    ) -> list[tuple[int, float]]:
+        """``best`` with its first :data:`RERANK_DEPTH` rows in the reranker's order.
+
+        Boosts (province, lead agency) were applied before: they work on the first-stage score scale and so
+        decide which passages enter the depth, while the cross-encoder, which sees the title, heading and
+        text of each passage, orders them. A reranker failing at query time costs the reordering, not the
+        search.
+        """
+        head = [(row, score) for row, score in best[:RERANK_DEPTH] if row in chunks]
+        try:
+            scores = reranker.rerank(query, [indexable_text(chunks[row]) for row, _ in head])
+            reordered = reorder(head, scores)
+        except Exception as exc:
+            log.warning("reranker %s failed, first-stage order kept: %s", reranker.reranker_id, exc)
+            return best
+        return reordered + best[RERANK_DEPTH:]
 
     def _allowed_rows(self, filters: SearchFilters | None) -> Ids | None:
         if filters is None or (filters.province is None and filters.doc_id is None):

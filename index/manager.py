@@ -28,6 +28,8 @@ from index.builder import BuildReport, build_index, corpus_files
 from index.engine import SearchEngine
 from index.errors import IncompatibleIndexError
 from index.manifest import has_index
+from index.rerank.base import Reranker
+from index.rerank.factory import create_reranker
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,16 @@ def _now() -> str:
 class IndexManager:
     """Owns the live :class:`SearchEngine` of a service and every change to the index."""
 
-    def __init__(self, index_root: Path, corpus_dir: Path, *, model: str | None = None) -> None:
+    def __init__(
+        self, index_root: Path, corpus_dir: Path, *, model: str | None = None, reranker: str | None = None
+    ) -> None:
         self.index_root = Path(index_root)
         self.corpus_dir = Path(corpus_dir)
         self.model = model
+        self.reranker = reranker
+        self._reranker: Reranker | None = None
+        self._reranker_reason: str | None = None
+        self._reranker_loaded = False
         self._engine: SearchEngine | None = None
         self._write_lock = threading.Lock()
         self._jobs: dict[str, JobStatus] = {}
@@ -110,7 +118,30 @@ class IndexManager:
 
     def load(self) -> None:
         """Open the live index version."""
-        self._engine = SearchEngine.open(self.index_root)
+        self._engine = self._with_reranker(SearchEngine.open(self.index_root))
+
+    def configure_reranker(self, name: str | None) -> None:
+        """Use the reranker ``name`` (cross-encoder name or folder; None: none) from the next engine on.
+
+        Loading happens when an engine is next opened (or now, when one is live), so it never blocks a
+        caller that only configures. A reranker that cannot load is logged and reported in ``info``.
+        """
+        with self._write_lock:
+            self.reranker = name
+            self._reranker, self._reranker_reason, self._reranker_loaded = None, None, False
+            engine = self._engine
+            if engine is not None:
+                # A fresh engine object: requests holding the current one keep a consistent view.
+                self._engine = self._with_reranker(SearchEngine.open_version(engine.directory))
+
+    def _with_reranker(self, engine: SearchEngine) -> SearchEngine:
+        """``engine`` with the configured reranker attached (loaded once, on the first engine)."""
+        if not self._reranker_loaded:
+            self._reranker, self._reranker_reason = create_reranker(self.reranker)
+            self._reranker_loaded = True
+        if self._reranker is not None or self._reranker_reason is not None:
+            engine.use_reranker(self._reranker, self._reranker_reason)
+        return engine
 
     def ensure_built(self, progress: bool = False) -> BuildReport | None:
         """Load the index, building it from the corpus first when there is none.
@@ -132,7 +163,7 @@ class IndexManager:
 
     def _build(self, *, full: bool, progress: bool = False) -> BuildReport:
         report = build_index(self.corpus_dir, self.index_root, model=self.model, full=full, progress=progress)
-        engine = SearchEngine.open_version(report.version_dir)
+        engine = self._with_reranker(SearchEngine.open_version(report.version_dir))
         self._engine = engine
         self.last_build = report
         return report

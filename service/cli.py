@@ -23,7 +23,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     from service.settings import get_settings
 
     overrides: dict[str, Any] = {}
-    for name in ("index", "corpus", "model", "host", "port"):
+    for name in ("index", "corpus", "model", "reranker", "host", "port"):
         value = getattr(args, name, None)
         if value is not None:
             key = {"index": "index_dir", "corpus": "corpus_dir"}.get(name, name)
@@ -38,7 +38,12 @@ def _print_json(data: Any) -> None:
 def _open_engine(settings: Settings) -> Any:
     from index.engine import SearchEngine
 
-    return SearchEngine.open(settings.index_dir)
+    engine = SearchEngine.open(settings.index_dir)
+    if settings.reranker:
+        from index.rerank.factory import create_reranker  # loads torch: only with a reranker set
+
+        engine.use_reranker(*create_reranker(settings.reranker))
+    return engine
 
 
 def _build(settings: Settings, *, full: bool, progress: bool) -> int:
@@ -148,6 +153,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval_command(args)
 
 
+_RERANKER_HELP = (
+    "cross-encoder model name or local path that reorders the top passages (default: TRACUU_RERANKER; "
+    "unset = no reranking)"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracuu", description="Tra cứu văn bản: search and ask Vietnamese documents"
@@ -170,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path)
     serve.add_argument("--corpus", type=Path)
     serve.add_argument("--model")
+    serve.add_argument("--reranker", help=_RERANKER_HELP)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=cmd_serve)
@@ -180,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--top-k", type=int, default=10)
     search.add_argument("--province")
     search.add_argument("--doc-id")
+    search.add_argument("--reranker", help=_RERANKER_HELP)
     search.add_argument("--json", action="store_true", help="print the HTTP response body")
     search.set_defaults(func=cmd_search)
 
@@ -187,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--index", type=Path)
     ask.add_argument("--top-k", type=int, default=None)
+    ask.add_argument("--reranker", help=_RERANKER_HELP)
     ask.add_argument("--json", action="store_true", help="print the HTTP response body")
     ask.set_defaults(func=cmd_ask)
 

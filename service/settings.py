@@ -29,6 +29,13 @@ class Settings(BaseSettings):
             "built-in offline encoder; unset = lexical-only search (the measured best without a model)"
         ),
     )
+    reranker: str | None = Field(
+        default=None,
+        description=(
+            "cross-encoder model name or local path that reorders the top passages of each search "
+            "(e.g. BAAI/bge-reranker-v2-m3); unset = no reranking"
+        ),
+    )
     top_k: int = Field(default=10, ge=1, le=100, description="Default number of passages returned")
     max_top_k: int = Field(default=50, ge=1, le=1000)
     max_query_chars: int = Field(default=2000, ge=10, description="Longer queries are rejected with 422")

@@ -184,6 +184,10 @@ class Ready(BaseModel):
     )
     configured_model: str | None = None
     fallback_reason: str | None = None
+    reranker: str | None = Field(default=None, description="Reranker in use; null: no reranking")
+    reranker_fallback_reason: str | None = Field(
+        default=None, description="Why the configured reranker is not in use"
+    )
     built_at: str | None = None
 
 

@@ -85,6 +85,8 @@ class ServiceState:
         self.manager = manager
         self.phase = "loading"
         try:
+            if manager.reranker is None and self.settings.reranker:
+                manager.configure_reranker(self.settings.reranker)
             if not manager.ready:
                 manager.ensure_built()
             if not manager.ready:
@@ -94,11 +96,12 @@ class ServiceState:
             self.phase = "ready"
             info = manager.engine.info
             log.info(
-                "index %s loaded: %d documents, %d chunks, encoder %s",
+                "index %s loaded: %d documents, %d chunks, encoder %s, reranker %s",
                 info.version,
                 info.documents,
                 info.chunks,
                 info.encoder,
+                info.reranker or "none",
                 extra={"index_version": info.version},
             )
         except Exception as exc:

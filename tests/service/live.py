@@ -61,6 +61,7 @@ def live_settings(corpus_dir: Path, index_dir: Path, port: int, **overrides: Any
         "index_dir": index_dir,
         "corpus_dir": corpus_dir,
         "model": None,
+        "reranker": None,
         "host": "127.0.0.1",
         "port": port,
         "admin_keys": [ADMIN_KEY],

@@ -43,6 +43,8 @@ def build_router(settings: Settings) -> APIRouter:
             retrieval=info.retrieval,
             configured_model=info.configured_model,
             fallback_reason=info.fallback_reason,
+            reranker=info.reranker,
+            reranker_fallback_reason=info.reranker_fallback_reason,
             built_at=info.built_at or None,
         )
 
