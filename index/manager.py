@@ -26,8 +26,8 @@ from corpus.models import Document
 from corpus.pipeline import doc_id_for, parse_file
 from index.builder import BuildReport, build_index, corpus_files
 from index.engine import SearchEngine
-from index.errors import IncompatibleIndexError
-from index.manifest import has_index
+from index.errors import IncompatibleIndexError, TracuuIndexError
+from index.manifest import current_version_dir, has_index, read_manifest
 from index.rerank.base import Reranker
 from index.rerank.factory import create_reranker
 
@@ -157,9 +157,19 @@ class IndexManager:
                 try:
                     self.load()
                 except IncompatibleIndexError as exc:
+                    if not self._built_from_our_corpus():
+                        raise  # never replace an index of other documents with one of ours
                     log.warning("rebuilding the index from %s: %s", self.corpus_dir, exc.reason)
                     report = self._build(full=True, progress=progress)
         return report
+
+    def _built_from_our_corpus(self) -> bool:
+        """True when the live index's manifest names this manager's corpus folder."""
+        try:
+            recorded = read_manifest(current_version_dir(self.index_root)).get("corpus", {}).get("dir")
+        except TracuuIndexError:
+            return False
+        return recorded is not None and Path(recorded).resolve() == self.corpus_dir.resolve()
 
     def _build(self, *, full: bool, progress: bool = False) -> BuildReport:
         report = build_index(self.corpus_dir, self.index_root, model=self.model, full=full, progress=progress)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import IngestError, UnsupportedFormatError
+from index.errors import IncompatibleIndexError
 from index.manager import IndexManager, safe_filename
 from index.manifest import current_version_dir
 
@@ -123,3 +124,12 @@ def test_index_of_another_tracuu_version_is_rebuilt_at_start(tmp_path: Path) -> 
     report = restarted.ensure_built()
     assert report is not None and report.full and restarted.version != old_version
     assert restarted.engine.search("nhà ở xã hội", top_k=3)
+    # An index of other documents is never replaced by one of the configured corpus: that is the admin's call.
+    params = current_version_dir(tmp_path / "idx") / "lexical" / "params.json"
+    meta = json.loads(params.read_text(encoding="utf-8"))
+    meta["analysis_version"] = "0+older"
+    params.write_text(json.dumps(meta), encoding="utf-8")
+    other = tmp_path / "other-docs"
+    other.mkdir()
+    with pytest.raises(IncompatibleIndexError, match="tracuu build --full"):
+        IndexManager(tmp_path / "idx", other).ensure_built()
