@@ -80,8 +80,13 @@ class BuildReport:
         mode = "full" if self.full else "incremental"
         line = (
             f"index {self.version} ({mode}): {self.documents} documents, {self.chunks} chunks; "
-            f"parsed {self.parsed}, reused {self.reused}, removed {self.removed}, embedded {self.embedded} chunks "
-            f"with {self.encoder} in {self.seconds:.1f}s"
+            f"parsed {self.parsed}, reused {self.reused}, removed {self.removed}, "
+            + (
+                f"embedded {self.embedded} chunks with {self.encoder}"
+                if self.encoder != NO_ENCODER
+                else "lexical only (no embedding model)"
+            )
+            + f" in {self.seconds:.1f}s"
         )
         if self.fallback_reason:
             line += f"; WARNING: {self.fallback_reason}"

@@ -62,6 +62,7 @@ def test_build_writes_a_complete_manifest(corpus: Path, tmp_path: Path) -> None:
     assert manifest["built_at"] and manifest["analysis_version"] and manifest["pipeline_version"]
     assert not report.failed
     assert report.summary().startswith(f"index {report.version} (full)")
+    assert "lexical only (no embedding model)" in report.summary()
 
 
 def test_builtin_encoder_build_writes_vectors(built: Path) -> None:
