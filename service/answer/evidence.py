@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import re
 import threading
 from collections import Counter
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 PHRASE_BONUS = 0.1
+#: Chunks read for the document frequencies (all of them below this; a random sample of documents above).
+STATS_SAMPLE_CHUNKS = 20_000
 RARE_WEIGHT = 2.0  # idf above which a one-syllable word is checked against the sentence's words
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*%?|[^\W_]+")
 _IY_FOLDED = re.compile(r"^(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx])y$")
@@ -105,10 +108,16 @@ def merge(sets: Iterable[TermSet]) -> TermSet:
 
 
 class TermStats:
-    """Document frequencies of folded terms over every chunk of an index, computed once on first use."""
+    """Document frequencies of folded terms over the chunks of an index, computed once on first use.
 
-    def __init__(self, retriever: Retriever) -> None:
+    Exact up to ``sample_chunks`` chunks; a larger index is estimated from whole documents drawn at random
+    (seeded) until that many chunks are read, so the first answer on a million chunks costs seconds, not
+    the minutes a full scan takes, and the table stays small. IDF needs only relative frequencies.
+    """
+
+    def __init__(self, retriever: Retriever, sample_chunks: int = STATS_SAMPLE_CHUNKS) -> None:
         self._retriever = retriever
+        self._sample_chunks = sample_chunks
         self._lock = threading.Lock()
         self._df: Counter[str] | None = None
         self._n = 0
@@ -118,7 +127,12 @@ class TermStats:
             if self._df is None:
                 df: Counter[str] = Counter()
                 n = 0
-                for doc in self._retriever.documents():
+                documents = list(self._retriever.documents())
+                if self._retriever.info.chunks > self._sample_chunks:
+                    random.Random(0).shuffle(documents)
+                for doc in documents:
+                    if n >= self._sample_chunks:
+                        break
                     for chunk in self._retriever.chunks_of(doc.doc_id):
                         terms = terms_of(chunk.text)
                         df.update(terms.folded)
