@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import json
 import math
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from index.analysis import ANALYSIS_VERSION, Analyzed, Analyzer
 from index.errors import CorruptIndexError, IncompatibleIndexError
 from index.lexical.base import Ids, LexicalIndex, Scores
-from index.lexical.scoring import IDF_VARIANTS, accumulate, bm25_weights, impact_split, lookup, top_k
+from index.lexical.fields import Field, FieldBuilder
+from index.lexical.scoring import accumulate, lookup, top_k
 
 FIELDS: tuple[str, ...] = ("accented", "folded", "bigrams")
 FORMAT_VERSION = 1
@@ -33,7 +31,6 @@ PARAMS_FILE = "params.json"
 VOCAB_FILE = "vocab.json"
 IDS_FILE = "ids.npy"
 _MAX_QUERY_TOKENS = 512  # per field, after de-duplication
-_BLOCK = 1 << 22
 _Slice = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 _Tail = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], np.float32]
 _RESCORE = 1_000  # candidates rescored exactly when some query term has more than max_postings rows
@@ -60,107 +57,6 @@ class BM25Params:
     max_scan: int = 3_000_000
 
 
-class _Vocabulary(dict[str, int]):
-    """token → column; an unseen token gets the next column (lookups stay in C for known tokens)."""
-
-    def __missing__(self, token: str) -> int:
-        column = self[token] = len(self)
-        return column
-
-
-class _FieldBuilder:
-    """Accumulates one field row by row as a CSR (row-major) structure of term counts."""
-
-    def __init__(self) -> None:
-        self.vocab: dict[str, int] = _Vocabulary()
-        self.cols = array("i")
-        self.counts = array("H")  # term frequency, saturated at 65535 (BM25 saturates long before)
-        self.row_nnz = array("i")
-        self.row_len = array("f")
-
-    def add(self, tokens: list[str]) -> None:
-        counted = Counter(tokens)
-        self.cols.extend(map(self.vocab.__getitem__, counted))
-        if len(tokens) > 0xFFFF:
-            self.counts.extend(min(count, 0xFFFF) for count in counted.values())
-        else:
-            self.counts.extend(counted.values())
-        self.row_nnz.append(len(counted))
-        self.row_len.append(float(len(tokens)))
-
-    def finish(self, params: BM25Params) -> _Field:
-        """Term-major postings with BM25 weights; frees this builder's buffers as it goes."""
-        n_rows, n_terms = len(self.row_nnz), len(self.vocab)
-        row_len = np.frombuffer(self.row_len, dtype=np.float32) if n_rows else np.empty(0, np.float32)
-        avg_len = float(row_len.mean()) if n_rows else 0.0
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        if n_rows:
-            np.cumsum(np.frombuffer(self.row_nnz, dtype=np.int32), out=indptr[1:])
-        cols = np.frombuffer(self.cols, dtype=np.int32) if self.cols else np.empty(0, np.int32)
-        counts = np.frombuffer(self.counts, dtype=np.uint16) if self.counts else np.empty(0, np.uint16)
-        idf = IDF_VARIANTS[params.idf](np.bincount(cols, minlength=n_terms), n_rows)
-        # Transpose the (small) term counts rather than the weights, then weight the postings in blocks.
-        csc = sp.csr_matrix((counts, cols, indptr), shape=(n_rows, n_terms)).tocsc()
-        del cols, counts
-        self.cols, self.counts = array("i"), array("H")
-        col_ptr = np.asarray(csc.indptr, dtype=np.int64)
-        rows = np.asarray(csc.indices, dtype=np.int32)
-        weights = np.empty(rows.size, dtype=np.float32)
-        for start in range(0, rows.size, _BLOCK):  # blocks bound the temporaries
-            part = slice(start, start + _BLOCK)
-            col_of = (
-                np.searchsorted(col_ptr, np.arange(start, min(start + _BLOCK, rows.size)), side="right") - 1
-            )
-            weights[part] = bm25_weights(
-                csc.data[part], row_len[rows[part]], avg_len, idf[col_of], params.k1, params.b
-            )
-        del csc
-        vocab = dict(self.vocab)
-        self.vocab = _Vocabulary()
-        return _Field.build(vocab, col_ptr, rows, weights, avg_len, params.max_postings)
-
-
-@dataclass
-class _Field:
-    """One field's vocabulary and term-major postings (rows int32, weights float32).
-
-    A column longer than ``head`` postings is stored as its ``head`` strongest postings, then the rest;
-    both parts sorted by row, so a query reads the head in one slice and looks rows up in the tail.
-    ``cutoff[col]`` is the largest weight left in the tail (0 for columns without one).
-    """
-
-    vocab: dict[str, int]
-    indptr: npt.NDArray[np.int64]
-    rows: npt.NDArray[np.int32]
-    weights: npt.NDArray[np.float32]
-    cutoff: npt.NDArray[np.float32]
-    avg_len: float
-
-    @classmethod
-    def build(
-        cls,
-        vocab: dict[str, int],
-        indptr: npt.NDArray[np.int64],
-        rows: npt.NDArray[np.int32],
-        weights: npt.NDArray[np.float32],
-        avg_len: float,
-        head: int,
-    ) -> _Field:
-        """Lay out row-sorted CSC postings: long columns become head (strongest) + tail, see class doc."""
-        cutoff = np.zeros(len(vocab), dtype=np.float32)
-        for col in np.flatnonzero(np.diff(indptr) > head):
-            start, end = int(indptr[col]), int(indptr[col + 1])
-            order = impact_split(weights[start:end], head)
-            rows[start:end] = rows[start:end][order]
-            weights[start:end] = weights[start:end][order]
-            cutoff[col] = weights[start + head : end].max()
-        return cls(vocab, indptr, rows, weights, cutoff, avg_len)
-
-    def columns(self, tokens: Iterable[str]) -> list[int]:
-        found = (self.vocab.get(token) for token in tokens)
-        return [col for col in found if col is not None]
-
-
 class BM25Index(LexicalIndex):
     """Vietnamese multi-field BM25 (see module docstring)."""
 
@@ -169,7 +65,7 @@ class BM25Index(LexicalIndex):
     def __init__(self, params: BM25Params | None = None, analyzer: Analyzer | None = None) -> None:
         self.params = params or BM25Params()
         self.analyzer = analyzer or Analyzer()
-        self._fields: dict[str, _Field] = {}
+        self._fields: dict[str, Field] = {}
         self._ids: Ids = np.empty(0, dtype=np.int64)
         self._id_order: npt.NDArray[np.intp] | None = None
         self._identity_ids = True
@@ -182,14 +78,14 @@ class BM25Index(LexicalIndex):
             raise ValueError(f"fit got {len(texts)} texts but {ids.shape[0]} ids")
         if np.unique(ids).size != ids.size:
             raise ValueError("fit got duplicate ids")
-        builders = {name: _FieldBuilder() for name in FIELDS}
+        builders = {name: FieldBuilder() for name in FIELDS}
         for text in texts:
             self._add_row(builders, self.analyzer.analyze(text))
         self._fields = {name: builders[name].finish(self.params) for name in FIELDS}
         self._set_ids(ids)
 
     @staticmethod
-    def _add_row(builders: dict[str, _FieldBuilder], analyzed: Analyzed) -> None:
+    def _add_row(builders: dict[str, FieldBuilder], analyzed: Analyzed) -> None:
         builders["accented"].add(analyzed.accented)
         builders["folded"].add(analyzed.folded)
         builders["bigrams"].add(analyzed.bigrams)
@@ -264,7 +160,7 @@ class BM25Index(LexicalIndex):
         """
         head = self.params.max_postings
         n_rows = len(self)
-        terms: list[tuple[float, _Field, np.float32, int, int, int, int]] = []
+        terms: list[tuple[float, Field, np.float32, int, int, int, int]] = []
         for name, field_tokens in tokens.items():
             weight = np.float32(self.params.weights.get(name, 0.0))
             fld = self._fields.get(name)
@@ -277,7 +173,7 @@ class BM25Index(LexicalIndex):
         if sum(term[5] - term[4] for term in terms) > self.params.max_scan:
             terms.sort(key=lambda term: -term[0])
             budget = self.params.max_scan
-            kept: list[tuple[float, _Field, np.float32, int, int, int, int]] = []
+            kept: list[tuple[float, Field, np.float32, int, int, int, int]] = []
             for term in terms:
                 budget -= term[5] - term[4]
                 if budget < 0 and kept:
@@ -396,7 +292,7 @@ class BM25Index(LexicalIndex):
             if cutoff.shape != (len(terms),):
                 raise CorruptIndexError(directory / f"{name}.cutoff.npy", "does not match the vocabulary")
             vocab_map = {term: column for column, term in enumerate(terms)}
-            index._fields[name] = _Field(vocab_map, indptr, rows, weights, cutoff, avg_len)
+            index._fields[name] = Field(vocab_map, indptr, rows, weights, cutoff, avg_len)
         index._set_ids(ids)
         return index
 

@@ -1,0 +1,164 @@
+"""The building blocks of :mod:`index.lexical.bm25`: one field's vocabulary and postings, built and laid out.
+
+A :class:`FieldBuilder` accumulates a field row by row (spilling postings to scratch files past
+``SPILL_EVERY``, so fitting holds one field's postings in memory at a time); :meth:`FieldBuilder.finish` turns
+them into a :class:`Field`: term-major postings with precomputed BM25 weights.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from index.lexical.scoring import IDF_VARIANTS, bm25_weights, impact_split
+
+__all__ = ["SPILL_EVERY", "Field", "FieldBuilder", "Params", "Vocabulary"]
+
+_BLOCK = 1 << 22
+SPILL_EVERY = 1 << 22  # postings of a field kept in memory while fitting before they go to scratch files
+
+
+class Params(Protocol):
+    """What building needs of the ranking parameters (:class:`index.lexical.bm25.BM25Params`)."""
+
+    k1: float
+    b: float
+    idf: str
+    max_postings: int
+
+
+class Vocabulary(dict[str, int]):
+    """token → column; an unseen token gets the next column (lookups stay in C for known tokens)."""
+
+    def __missing__(self, token: str) -> int:
+        column = self[token] = len(self)
+        return column
+
+
+class FieldBuilder:
+    """Accumulates one field row by row as a CSR (row-major) structure of term counts."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = Vocabulary()
+        self.cols = array("i")
+        self.counts = array("H")  # term frequency, saturated at 65535 (BM25 saturates long before)
+        self.row_nnz = array("i")
+        self.row_len = array("f")
+        # Postings beyond SPILL_EVERY go to anonymous scratch files, so fitting holds one field's postings
+        # in memory at a time (at 1M chunks the three fields hold about 370M postings).
+        self._spilled: tuple[IO[bytes], IO[bytes]] | None = None
+
+    def add(self, tokens: list[str]) -> None:
+        counted = Counter(tokens)
+        self.cols.extend(map(self.vocab.__getitem__, counted))
+        if len(tokens) > 0xFFFF:
+            self.counts.extend(min(count, 0xFFFF) for count in counted.values())
+        else:
+            self.counts.extend(counted.values())
+        self.row_nnz.append(len(counted))
+        self.row_len.append(float(len(tokens)))
+        if len(self.cols) >= SPILL_EVERY:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._spilled is None:  # closed (and so deleted) by _postings
+            self._spilled = (
+                tempfile.TemporaryFile(prefix="tracuu-postings-"),  # noqa: SIM115
+                tempfile.TemporaryFile(prefix="tracuu-postings-"),  # noqa: SIM115
+            )
+        self.cols.tofile(self._spilled[0])
+        self.counts.tofile(self._spilled[1])
+        self.cols, self.counts = array("i"), array("H")
+
+    def _postings(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16]]:
+        """All (column, count) postings in row order, read back from the scratch files if any."""
+        if self._spilled is None:
+            cols = np.frombuffer(self.cols, dtype=np.int32) if self.cols else np.empty(0, np.int32)
+            counts = np.frombuffer(self.counts, dtype=np.uint16) if self.counts else np.empty(0, np.uint16)
+            return cols, counts
+        self._spill()
+        cols_file, counts_file = self._spilled
+        self._spilled = None
+        with cols_file, counts_file:
+            cols_file.seek(0)
+            counts_file.seek(0)
+            return np.fromfile(cols_file, dtype=np.int32), np.fromfile(counts_file, dtype=np.uint16)
+
+    def finish(self, params: Params) -> Field:
+        """Term-major postings with BM25 weights; frees this builder's buffers as it goes."""
+        n_rows, n_terms = len(self.row_nnz), len(self.vocab)
+        row_len = np.frombuffer(self.row_len, dtype=np.float32) if n_rows else np.empty(0, np.float32)
+        avg_len = float(row_len.mean()) if n_rows else 0.0
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        if n_rows:
+            np.cumsum(np.frombuffer(self.row_nnz, dtype=np.int32), out=indptr[1:])
+        cols, counts = self._postings()
+        idf = IDF_VARIANTS[params.idf](np.bincount(cols, minlength=n_terms), n_rows)
+        # Transpose the (small) term counts rather than the weights, then weight the postings in blocks.
+        csc = sp.csr_matrix((counts, cols, indptr), shape=(n_rows, n_terms)).tocsc()
+        del cols, counts
+        self.cols, self.counts = array("i"), array("H")
+        col_ptr = np.asarray(csc.indptr, dtype=np.int64)
+        rows = np.asarray(csc.indices, dtype=np.int32)
+        weights = np.empty(rows.size, dtype=np.float32)
+        for start in range(0, rows.size, _BLOCK):  # blocks bound the temporaries
+            part = slice(start, start + _BLOCK)
+            col_of = (
+                np.searchsorted(col_ptr, np.arange(start, min(start + _BLOCK, rows.size)), side="right") - 1
+            )
+            weights[part] = bm25_weights(
+                csc.data[part], row_len[rows[part]], avg_len, idf[col_of], params.k1, params.b
+            )
+        del csc
+        vocab = dict(self.vocab)
+        self.vocab = Vocabulary()
+        return Field.build(vocab, col_ptr, rows, weights, avg_len, params.max_postings)
+
+
+@dataclass
+class Field:
+    """One field's vocabulary and term-major postings (rows int32, weights float32).
+
+    A column longer than ``head`` postings is stored as its ``head`` strongest postings, then the rest;
+    both parts sorted by row, so a query reads the head in one slice and looks rows up in the tail.
+    ``cutoff[col]`` is the largest weight left in the tail (0 for columns without one).
+    """
+
+    vocab: dict[str, int]
+    indptr: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float32]
+    cutoff: npt.NDArray[np.float32]
+    avg_len: float
+
+    @classmethod
+    def build(
+        cls,
+        vocab: dict[str, int],
+        indptr: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int32],
+        weights: npt.NDArray[np.float32],
+        avg_len: float,
+        head: int,
+    ) -> Field:
+        """Lay out row-sorted CSC postings: long columns become head (strongest) + tail, see class doc."""
+        cutoff = np.zeros(len(vocab), dtype=np.float32)
+        for col in np.flatnonzero(np.diff(indptr) > head):
+            start, end = int(indptr[col]), int(indptr[col + 1])
+            order = impact_split(weights[start:end], head)
+            rows[start:end] = rows[start:end][order]
+            weights[start:end] = weights[start:end][order]
+            cutoff[col] = weights[start + head : end].max()
+        return cls(vocab, indptr, rows, weights, cutoff, avg_len)
+
+    def columns(self, tokens: Iterable[str]) -> list[int]:
+        found = (self.vocab.get(token) for token in tokens)
+        return [col for col in found if col is not None]
