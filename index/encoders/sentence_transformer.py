@@ -37,7 +37,7 @@ from index.encoders.base import Encoder, Vectors
 from index.encoders.errors import ModelLoadError
 from index.encoders.lsa_math import l2_normalize_rows
 
-__all__ = ["ModelConventions", "SentenceTransformerEncoder", "detect_conventions"]
+__all__ = ["ModelConventions", "SentenceTransformerEncoder", "detect_conventions", "load_by_name_or_path"]
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,37 @@ def _cached_snapshot(name: str) -> Path | None:
         return None
 
 
+def load_by_name_or_path(
+    model: str, construct: Callable[..., Any], *, allow_download: bool
+) -> tuple[Any, Path | None, str]:
+    """Load a hub model by name or a local folder: (model, its folder when known, label).
+
+    ``construct(source, local_only=...)`` builds the library object. A local folder or a cached snapshot
+    never touches the network; a name that is not cached is fetched only when downloads are allowed,
+    ``HF_HUB_OFFLINE`` is unset and the hub answers. Shared by encoders and rerankers.
+
+    Raises:
+        ModelLoadError: with the reason, when the model cannot be had.
+    """
+    if _looks_like_path(model):
+        folder = Path(model).expanduser().resolve()
+        if not folder.is_dir():
+            raise ModelLoadError(model, f"no such model folder {folder}")
+        return construct(str(folder), local_only=True), folder, folder.name
+    cached = _cached_snapshot(model)
+    if cached is not None:
+        return construct(model, local_only=True), cached, model
+    if _offline_env():
+        raise ModelLoadError(model, "not in the local Hugging Face cache and HF_HUB_OFFLINE is set")
+    if not allow_download:
+        raise ModelLoadError(model, "not in the local Hugging Face cache and downloads are disabled")
+    if not hub_reachable():
+        raise ModelLoadError(
+            model, "not in the local Hugging Face cache and the Hugging Face hub is unreachable"
+        )
+    return construct(model, local_only=False), _cached_snapshot(model), model
+
+
 class SentenceTransformerEncoder(Encoder):
     """A sentence-transformers model: batched, L2-normalized float32 vectors.
 
@@ -213,25 +244,7 @@ class SentenceTransformerEncoder(Encoder):
             )
 
     def _load(self) -> tuple[Any, Path | None, str]:
-        model = self.model_name
-        if _looks_like_path(model):
-            folder = Path(model).expanduser().resolve()
-            if not folder.is_dir():
-                raise ModelLoadError(model, f"no such model folder {folder}")
-            return self._construct(str(folder), local_only=True), folder, folder.name
-        cached = _cached_snapshot(model)
-        if cached is not None:
-            return self._construct(model, local_only=True), cached, model
-        if _offline_env():
-            raise ModelLoadError(model, "not in the local Hugging Face cache and HF_HUB_OFFLINE is set")
-        if not self.allow_download:
-            raise ModelLoadError(model, "not in the local Hugging Face cache and downloads are disabled")
-        if not hub_reachable():
-            raise ModelLoadError(
-                model, "not in the local Hugging Face cache and the Hugging Face hub is unreachable"
-            )
-        loaded = self._construct(model, local_only=False)
-        return loaded, _cached_snapshot(model), model
+        return load_by_name_or_path(self.model_name, self._construct, allow_download=self.allow_download)
 
     def _construct(self, source: str, *, local_only: bool) -> Any:
         try:

@@ -25,12 +25,9 @@ import numpy as np
 
 from index.encoders.errors import ModelLoadError
 from index.encoders.sentence_transformer import (
-    _cached_snapshot,
-    _looks_like_path,
-    _offline_env,
     _pyvi_segmenter,
     detect_conventions,
-    hub_reachable,
+    load_by_name_or_path,
     model_fingerprint,
 )
 from index.rerank.base import Reranker
@@ -104,25 +101,7 @@ class CrossEncoderReranker(Reranker):
             log.info("loaded cross-encoder %s (segmentation %s)", self.model_name, segment)
 
     def _load(self) -> tuple[Any, Path | None, str]:
-        model = self.model_name
-        if _looks_like_path(model):
-            folder = Path(model).expanduser().resolve()
-            if not folder.is_dir():
-                raise ModelLoadError(model, f"no such model folder {folder}")
-            return self._construct(str(folder), local_only=True), folder, folder.name
-        cached = _cached_snapshot(model)
-        if cached is not None:
-            return self._construct(model, local_only=True), cached, model
-        if _offline_env():
-            raise ModelLoadError(model, "not in the local Hugging Face cache and HF_HUB_OFFLINE is set")
-        if not self.allow_download:
-            raise ModelLoadError(model, "not in the local Hugging Face cache and downloads are disabled")
-        if not hub_reachable():
-            raise ModelLoadError(
-                model, "not in the local Hugging Face cache and the Hugging Face hub is unreachable"
-            )
-        loaded = self._construct(model, local_only=False)
-        return loaded, _cached_snapshot(model), model
+        return load_by_name_or_path(self.model_name, self._construct, allow_download=self.allow_download)
 
     def _construct(self, source: str, *, local_only: bool) -> Any:
         try:
