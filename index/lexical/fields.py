@@ -1,18 +1,16 @@
 """The building blocks of :mod:`index.lexical.bm25`: one field's vocabulary and postings, built and laid out.
 
-A :class:`FieldBuilder` accumulates a field row by row (spilling postings to scratch files past
-``SPILL_EVERY``, so fitting holds one field's postings in memory at a time); :meth:`FieldBuilder.finish` turns
-them into a :class:`Field`: term-major postings with precomputed BM25 weights.
+A :class:`FieldBuilder` accumulates a field row by row; :meth:`FieldBuilder.finish` turns it into a
+:class:`Field`: term-major postings with precomputed BM25 weights.
 """
 
 from __future__ import annotations
 
-import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,10 +18,9 @@ import scipy.sparse as sp
 
 from index.lexical.scoring import IDF_VARIANTS, bm25_weights, impact_split
 
-__all__ = ["SPILL_EVERY", "Field", "FieldBuilder", "Params", "Vocabulary"]
+__all__ = ["Field", "FieldBuilder", "Params", "Vocabulary"]
 
 _BLOCK = 1 << 22
-SPILL_EVERY = 1 << 22  # postings of a field kept in memory while fitting before they go to scratch files
 
 
 class Params(Protocol):
@@ -52,9 +49,6 @@ class FieldBuilder:
         self.counts = array("H")  # term frequency, saturated at 65535 (BM25 saturates long before)
         self.row_nnz = array("i")
         self.row_len = array("f")
-        # Postings beyond SPILL_EVERY go to anonymous scratch files, so fitting holds one field's postings
-        # in memory at a time (at 1M chunks the three fields hold about 370M postings).
-        self._spilled: tuple[IO[bytes], IO[bytes]] | None = None
 
     def add(self, tokens: list[str]) -> None:
         counted = Counter(tokens)
@@ -65,32 +59,6 @@ class FieldBuilder:
             self.counts.extend(counted.values())
         self.row_nnz.append(len(counted))
         self.row_len.append(float(len(tokens)))
-        if len(self.cols) >= SPILL_EVERY:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self._spilled is None:  # closed (and so deleted) by _postings
-            self._spilled = (
-                tempfile.TemporaryFile(prefix="tracuu-postings-"),  # noqa: SIM115
-                tempfile.TemporaryFile(prefix="tracuu-postings-"),  # noqa: SIM115
-            )
-        self.cols.tofile(self._spilled[0])
-        self.counts.tofile(self._spilled[1])
-        self.cols, self.counts = array("i"), array("H")
-
-    def _postings(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16]]:
-        """All (column, count) postings in row order, read back from the scratch files if any."""
-        if self._spilled is None:
-            cols = np.frombuffer(self.cols, dtype=np.int32) if self.cols else np.empty(0, np.int32)
-            counts = np.frombuffer(self.counts, dtype=np.uint16) if self.counts else np.empty(0, np.uint16)
-            return cols, counts
-        self._spill()
-        cols_file, counts_file = self._spilled
-        self._spilled = None
-        with cols_file, counts_file:
-            cols_file.seek(0)
-            counts_file.seek(0)
-            return np.fromfile(cols_file, dtype=np.int32), np.fromfile(counts_file, dtype=np.uint16)
 
     def finish(self, params: Params) -> Field:
         """Term-major postings with BM25 weights; frees this builder's buffers as it goes."""
@@ -100,7 +68,8 @@ class FieldBuilder:
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         if n_rows:
             np.cumsum(np.frombuffer(self.row_nnz, dtype=np.int32), out=indptr[1:])
-        cols, counts = self._postings()
+        cols = np.frombuffer(self.cols, dtype=np.int32) if self.cols else np.empty(0, np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.uint16) if self.counts else np.empty(0, np.uint16)
         idf = IDF_VARIANTS[params.idf](np.bincount(cols, minlength=n_terms), n_rows)
         # Transpose the (small) term counts rather than the weights, then weight the postings in blocks.
         csc = sp.csr_matrix((counts, cols, indptr), shape=(n_rows, n_terms)).tocsc()
