@@ -273,18 +273,7 @@ def _model_config(
         return _unavailable(
             MODEL_CONFIG, f"model {model!r} not usable: {build.fallback_reason or 'not loaded'}"
         )
-    report = score_system(
-        EngineSystem(engine, "hybrid", MODEL_CONFIG),
-        items,
-        kind="tracuu",
-        by="section",
-        spans=spans,
-        label=f"{_LABELS[MODEL_CONFIG]} [{model}]",
-    )
-    lengths = [float(len(c.text)) for c in all_chunks(engine)]
-    report.units = len(lengths)
-    report.median_unit_chars = metrics.median(lengths)
-    return report
+    return _score_hybrid(engine, MODEL_CONFIG, f"{_LABELS[MODEL_CONFIG]} [{model}]", items, spans)
 
 
 def _rerank_config(
@@ -302,13 +291,16 @@ def _rerank_config(
     engine = SearchEngine.open_version(opened.engine.directory, reranker=loaded)
     stack.callback(engine.close)
     first_stage = engine.info.retrieval
+    label = f"{_LABELS[RERANK_CONFIG]} [{first_stage} top {RERANK_DEPTH} → {loaded.reranker_id}]"
+    return _score_hybrid(engine, RERANK_CONFIG, label, items, spans)
+
+
+def _score_hybrid(
+    engine: Any, name: str, label: str, items: Sequence[QAItem], spans: ArticleSpans
+) -> ConfigReport:
+    """Score an engine of its own (another index or a reranker) in hybrid mode, with its chunk sizes."""
     report = score_system(
-        EngineSystem(engine, "hybrid", RERANK_CONFIG),
-        items,
-        kind="tracuu",
-        by="section",
-        spans=spans,
-        label=f"{_LABELS[RERANK_CONFIG]} [{first_stage} top {RERANK_DEPTH} → {loaded.reranker_id}]",
+        EngineSystem(engine, "hybrid", name), items, kind="tracuu", by="section", spans=spans, label=label
     )
     lengths = [float(len(c.text)) for c in all_chunks(engine)]
     report.units = len(lengths)
