@@ -36,8 +36,8 @@ def _queries(limit: int = 50) -> list[str]:
 
 
 def _vectors(index_root: Path, cache: Path | None, queries: list[str]) -> tuple[npt.NDArray[np.float32], ...]:
+    from evaluation.bench import builtin_vectors
     from index.analysis import indexable_text
-    from index.encoders.builtin import BuiltinLSAEncoder
     from index.manifest import current_version_dir
     from index.store import Store
 
@@ -49,10 +49,7 @@ def _vectors(index_root: Path, cache: Path | None, queries: list[str]) -> tuple[
     store = Store(directory / "chunks.sqlite")
     texts = [indexable_text(c, d) for d in store.documents for c in store.chunks_of(d.doc_id)]
     store.close()
-    encoder = BuiltinLSAEncoder()
-    encoder.fit(texts)
-    vectors = np.vstack([encoder.encode_passages(texts[i : i + 4096]) for i in range(0, len(texts), 4096)])
-    query_vectors = encoder.encode_queries(queries)
+    vectors, query_vectors, _ = builtin_vectors(texts, queries)
     if cache is not None:
         np.save(cache, vectors)
         np.save(cache.with_suffix(".queries.npy"), query_vectors)

@@ -146,13 +146,21 @@ def _index_vectors(engine: Any, queries: list[str]) -> tuple[Any, Any, str]:
         vectors = np.ascontiguousarray(np.load(engine.directory / "vectors.npy"), dtype=np.float32)
         return vectors, engine.encoder.encode_queries(queries), engine.encoder.encoder_id
     from index.analysis import indexable_text
-    from index.encoders.builtin import BuiltinLSAEncoder
 
     texts = [indexable_text(c, d) for d in engine.documents() for c in engine.chunks_of(d.doc_id)]
+    return builtin_vectors(texts, queries)
+
+
+def builtin_vectors(texts: Sequence[str], queries: Sequence[str]) -> tuple[Any, Any, str]:
+    """(passage vectors, query vectors, encoder id) of the built-in LSA encoder fitted on ``texts``."""
+    import numpy as np
+
+    from index.encoders.builtin import BuiltinLSAEncoder
+
     encoder = BuiltinLSAEncoder()
     encoder.fit(texts)
     vectors = np.vstack([encoder.encode_passages(texts[i : i + 4096]) for i in range(0, len(texts), 4096)])
-    return vectors, encoder.encode_queries(queries), encoder.encoder_id
+    return vectors, encoder.encode_queries(list(queries)), encoder.encoder_id
 
 
 def _ann_experiment(engine: Any, index_dir: Path, queries: list[str]) -> dict[str, Any]:
