@@ -29,6 +29,7 @@ from index.dense_build import write_dense
 from index.encoders.base import Encoder
 from index.encoders.factory import NO_ENCODER, create_encoder, encoder_from_manifest
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
+from index.headings import HeadingTitlesBuilder
 from index.layout import ENCODER_DIR, LEADS, LEXICAL_DIR, SPOOL, STORE, VECTORS
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
@@ -228,6 +229,7 @@ def _build_locked(
     writer = StoreWriter(tmp / STORE)
     texts = TextSpool(tmp / SPOOL)
     leads: list[bool] = []
+    headings = HeadingTitlesBuilder()
     layout: list[tuple[list[int] | None, int]] = []  # per document: previous rows (if reused), chunk count
     documents_meta: dict[str, dict[str, Any]] = {}
     for entry in collector:
@@ -236,6 +238,7 @@ def _build_locked(
             texts.append(indexable_text(chunk, entry.document))
             # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
             leads.append(any(r.role == "chu_tri" for r in chunk.responsibilities))
+            headings.add(chunk.heading_path)
         layout.append((entry.old_rows, len(entry.chunks)))
         documents_meta[entry.document.doc_id] = {
             "hash": entry.document.content_hash,
@@ -246,6 +249,8 @@ def _build_locked(
     texts.finish()
     failed, parsed_count = collector.failed, collector.parsed
     np.save(tmp / LEADS, np.asarray(leads, dtype=np.bool_))
+    headings.finish().save(tmp)
+    del headings
     total_chunks = len(texts)
     new_chunks = sum(count for old_rows, count in layout if old_rows is None)
 

@@ -59,6 +59,16 @@ def score_fusion(
     return fused
 
 
+def add_bonus(candidates: Candidates, bonus: npt.NDArray[np.float32], weight: float) -> Candidates:
+    """``candidates`` with ``weight × bonus`` added to their scores, re-sorted best first (ties: lower id)."""
+    scores, ids = candidates
+    if ids.size == 0 or not bool(np.any(bonus)):
+        return candidates
+    boosted = (scores + np.float32(weight) * bonus).astype(np.float32)
+    order = np.lexsort((ids, -boosted))
+    return boosted[order], ids[order]
+
+
 def apply_boost(scores: Mapping[int, float], boosted: set[int], factor: float) -> dict[int, float]:
     """Multiply the scores of ``boosted`` rows by ``factor`` (a soft filter)."""
     return {row: value * factor if row in boosted else value for row, value in scores.items()}

@@ -8,4 +8,6 @@ LEXICAL_DIR = "lexical"
 ENCODER_DIR = "encoder"
 STORE = "chunks.sqlite"
 LEADS = "leads.npy"
+HEADINGS = "headings.npz"  # heading-title keys per row (index.headings)
+HEADINGS_KEYS = "headings.json"
 SPOOL = ".texts.spool"  # build scratch: indexable text of every chunk, deleted before the switch

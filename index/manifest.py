@@ -21,7 +21,7 @@ from typing import Any
 from index.errors import CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
 
 FORMAT_NAME = "tracuu-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: heading titles (index.headings)
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 VERSIONS = "versions"

@@ -17,7 +17,7 @@ from index.builder import build_index
 from index.encoders.factory import BUILTIN_MODEL
 from index.engine import SearchEngine
 from index.errors import CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
-from index.manifest import current_version_dir, read_manifest
+from index.manifest import FORMAT_VERSION, current_version_dir, read_manifest
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "corpus" / "documents"
@@ -50,7 +50,7 @@ def test_build_writes_a_complete_manifest(corpus: Path, tmp_path: Path) -> None:
     directory = current_version_dir(tmp_path / "idx")
     manifest = read_manifest(directory)
     assert report.documents == 5 and report.chunks == manifest["counts"]["chunks"] > 20
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == FORMAT_VERSION == 2
     # Without a model the index is lexical-only: no encoder, no vectors, nothing embedded.
     assert manifest["encoder"] == {"kind": "none", "id": "none", "dim": 0} and report.encoder == "none"
     assert manifest["dense"] is None and manifest["vectors"] is None and report.embedded == 0
