@@ -262,9 +262,7 @@ def _build_locked(
 
     ids = np.arange(total_chunks, dtype=np.int64)
     lexical = create_lexical_index()
-    lexical.fit(texts, ids)
-    (tmp / LEXICAL_DIR).mkdir()
-    lexical.save(tmp / LEXICAL_DIR)
+    lexical.fit_save(texts, ids, tmp / LEXICAL_DIR)
 
     encoder_fields: dict[str, Any] = {"kind": NO_ENCODER, "id": NO_ENCODER, "dim": 0}
     dense_fields: dict[str, Any] | None = None

@@ -34,6 +34,14 @@ class LexicalIndex(ABC):
     def save(self, directory: Path) -> None:
         """Write arrays (.npy) and vocabulary (JSON) into ``directory``; no pickle."""
 
+    def fit_save(self, texts: Sequence[str], ids: Ids, directory: Path) -> None:
+        """:meth:`fit` then :meth:`save`; implementations may write as they go to bound build memory.
+
+        Afterwards the index is usable in memory and loadable from ``directory``.
+        """
+        self.fit(texts, ids)
+        self.save(directory)
+
     @classmethod
     @abstractmethod
     def load(cls, directory: Path) -> LexicalIndex:

@@ -73,6 +73,30 @@ class BM25Index(LexicalIndex):
     # ----------------------------------------------------------------- build
     def fit(self, texts: Sequence[str], ids: Ids) -> None:
         """Index ``texts`` under ``ids`` in one streaming pass (token lists are dropped row by row)."""
+        ids, builders = self._accumulate(texts, ids)
+        self._fields = {name: builders[name].finish(self.params) for name in FIELDS}
+        self._set_ids(ids)
+
+    def fit_save(self, texts: Sequence[str], ids: Ids, directory: Path) -> None:
+        """:meth:`fit` and :meth:`save` with a lower peak: each field is written as soon as it is finished
+        and then memory-mapped, so finished postings never wait in memory for the others.
+
+        Fields are finished smallest first: the first finish runs while every builder is still held, so
+        it should add the least.
+        """
+        ids, builders = self._accumulate(texts, ids)
+        directory.mkdir(parents=True, exist_ok=True)
+        fields: dict[str, Field] = {}
+        for name in sorted(FIELDS, key=lambda name: builders[name].size):
+            finished = builders.pop(name).finish(self.params)
+            _write_field(directory, name, finished)
+            fields[name] = _read_field(directory, name, finished.vocab, finished.avg_len, mmap=True)
+            del finished
+        self._fields = {name: fields[name] for name in FIELDS}
+        self._set_ids(ids)
+        self._write_meta(directory)
+
+    def _accumulate(self, texts: Sequence[str], ids: Ids) -> tuple[Ids, dict[str, FieldBuilder]]:
         ids = np.asarray(ids, dtype=np.int64)
         if len(texts) != ids.shape[0]:
             raise ValueError(f"fit got {len(texts)} texts but {ids.shape[0]} ids")
@@ -81,8 +105,7 @@ class BM25Index(LexicalIndex):
         builders = {name: FieldBuilder() for name in FIELDS}
         for text in texts:
             self._add_row(builders, self.analyzer.analyze(text))
-        self._fields = {name: builders[name].finish(self.params) for name in FIELDS}
-        self._set_ids(ids)
+        return ids, builders
 
     @staticmethod
     def _add_row(builders: dict[str, FieldBuilder], analyzed: Analyzed) -> None:
@@ -207,6 +230,12 @@ class BM25Index(LexicalIndex):
     def save(self, directory: Path) -> None:
         """Write params/vocabulary JSON and .npy arrays into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
+        for name, fld in self._fields.items():
+            _write_field(directory, name, fld)
+        self._write_meta(directory)
+
+    def _write_meta(self, directory: Path) -> None:
+        """Everything but the fields' arrays: ids, vocabularies, parameters."""
         vocab: dict[str, list[str]] = {}
         fields_meta: dict[str, dict[str, Any]] = {}
         for name, fld in self._fields.items():
@@ -214,10 +243,6 @@ class BM25Index(LexicalIndex):
             for token, col in fld.vocab.items():
                 terms[col] = token
             vocab[name] = terms
-            np.save(directory / f"{name}.indptr.npy", np.asarray(fld.indptr, dtype=np.int64))
-            np.save(directory / f"{name}.rows.npy", np.asarray(fld.rows, dtype=np.int32))
-            np.save(directory / f"{name}.weights.npy", np.asarray(fld.weights, dtype=np.float32))
-            np.save(directory / f"{name}.cutoff.npy", np.asarray(fld.cutoff, dtype=np.float32))
             fields_meta[name] = {"terms": len(terms), "postings": int(fld.rows.size), "avg_len": fld.avg_len}
         np.save(directory / IDS_FILE, self._ids)
         with (directory / VOCAB_FILE).open("w", encoding="utf-8") as handle:
@@ -278,23 +303,40 @@ class BM25Index(LexicalIndex):
             terms = vocab.get(name) if isinstance(vocab, dict) else None
             if not isinstance(terms, list):
                 raise CorruptIndexError(directory / VOCAB_FILE, f"no vocabulary for field {name!r}")
-            indptr = _read_array(directory / f"{name}.indptr.npy", np.int64, mmap=False)
-            rows = _read_array(directory / f"{name}.rows.npy", np.int32, mmap=mmap)
-            weights = _read_array(directory / f"{name}.weights.npy", np.float32, mmap=mmap)
-            cutoff = _read_array(directory / f"{name}.cutoff.npy", np.float32, mmap=False)
-            if indptr.shape != (len(terms) + 1,) or int(indptr[0]) != 0 or int(indptr[-1]) != rows.size:
-                raise CorruptIndexError(directory / f"{name}.indptr.npy", "does not match the vocabulary")
-            if rows.shape != weights.shape:
-                raise CorruptIndexError(directory / f"{name}.weights.npy", "does not match the rows array")
-            if indptr.size > 1 and bool(np.any(np.diff(indptr) < 0)):
-                raise CorruptIndexError(directory / f"{name}.indptr.npy", "offsets are not increasing")
-            avg_len = float(meta["fields"][name]["avg_len"])
-            if cutoff.shape != (len(terms),):
-                raise CorruptIndexError(directory / f"{name}.cutoff.npy", "does not match the vocabulary")
+            try:
+                avg_len = float(meta["fields"][name]["avg_len"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise CorruptIndexError(
+                    directory / PARAMS_FILE, f"no length statistics for {name!r}"
+                ) from exc
             vocab_map = {term: column for column, term in enumerate(terms)}
-            index._fields[name] = Field(vocab_map, indptr, rows, weights, cutoff, avg_len)
+            index._fields[name] = _read_field(directory, name, vocab_map, avg_len, mmap=mmap)
         index._set_ids(ids)
         return index
+
+
+def _write_field(directory: Path, name: str, fld: Field) -> None:
+    np.save(directory / f"{name}.indptr.npy", np.asarray(fld.indptr, dtype=np.int64))
+    np.save(directory / f"{name}.rows.npy", np.asarray(fld.rows, dtype=np.int32))
+    np.save(directory / f"{name}.weights.npy", np.asarray(fld.weights, dtype=np.float32))
+    np.save(directory / f"{name}.cutoff.npy", np.asarray(fld.cutoff, dtype=np.float32))
+
+
+def _read_field(directory: Path, name: str, vocab: dict[str, int], avg_len: float, *, mmap: bool) -> Field:
+    """One field's arrays, checked against each other and the vocabulary (postings memory-mapped)."""
+    indptr = _read_array(directory / f"{name}.indptr.npy", np.int64, mmap=False)
+    rows = _read_array(directory / f"{name}.rows.npy", np.int32, mmap=mmap)
+    weights = _read_array(directory / f"{name}.weights.npy", np.float32, mmap=mmap)
+    cutoff = _read_array(directory / f"{name}.cutoff.npy", np.float32, mmap=False)
+    if indptr.shape != (len(vocab) + 1,) or int(indptr[0]) != 0 or int(indptr[-1]) != rows.size:
+        raise CorruptIndexError(directory / f"{name}.indptr.npy", "does not match the vocabulary")
+    if rows.shape != weights.shape:
+        raise CorruptIndexError(directory / f"{name}.weights.npy", "does not match the rows array")
+    if indptr.size > 1 and bool(np.any(np.diff(indptr) < 0)):
+        raise CorruptIndexError(directory / f"{name}.indptr.npy", "offsets are not increasing")
+    if cutoff.shape != (len(vocab),):
+        raise CorruptIndexError(directory / f"{name}.cutoff.npy", "does not match the vocabulary")
+    return Field(vocab, indptr, rows, weights, cutoff, avg_len)
 
 
 def _read_json(path: Path) -> Any:

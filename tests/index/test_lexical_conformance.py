@@ -153,6 +153,24 @@ def test_save_and_load_give_identical_scores(index: LexicalIndex, kind: str, tmp
     assert not any(path.suffix == ".pkl" for path in tmp_path.iterdir())
 
 
+def test_fit_save_equals_fit_then_save(index: LexicalIndex, kind: str, tmp_path: Path) -> None:
+    streamed = create_lexical_index(kind)
+    ids = np.arange(len(PARAGRAPHS), dtype=np.int64)
+    streamed.fit_save(PARAGRAPHS, ids, tmp_path / "streamed")
+    index.save(tmp_path / "plain")
+    names = sorted(path.name for path in (tmp_path / "plain").iterdir())
+    assert sorted(path.name for path in (tmp_path / "streamed").iterdir()) == names
+    for name in names:  # byte for byte: the same index, only written in another order
+        assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
+    loaded = load_lexical_index(kind, tmp_path / "streamed")
+    for query in ("nhà ở xã hội", "nha o xa hoi", "Sở LĐTBXH"):
+        expected = index.search(query, 10)
+        for candidate in (streamed, loaded):  # usable right away, and from disk
+            got = candidate.search(query, 10)
+            assert got[1].tolist() == expected[1].tolist()
+            np.testing.assert_array_equal(got[0], expected[0])
+
+
 def _saved(index: LexicalIndex, directory: Path) -> Path:
     index.save(directory)
     return directory
