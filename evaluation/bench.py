@@ -429,15 +429,25 @@ def run_bench(
 
 
 def merge_results(previous_path: Path, new: dict[str, Any]) -> dict[str, Any]:
-    """``new`` with the corpora of an earlier run that it did not measure, in corpus-size order."""
+    """``new`` completed from an earlier run: the corpora it did not measure, and for the corpora it did,
+    the systems it did not run (each marked with the run it comes from); in corpus-size order."""
     if not previous_path.is_file():
         return new
     previous = json.loads(previous_path.read_text("utf-8"))
+    earlier = {entry["name"]: entry for entry in previous.get("corpora", [])}
     measured = {entry["name"] for entry in new["corpora"]}
-    kept = [entry for entry in previous.get("corpora", []) if entry["name"] not in measured]
+    corpora = [entry for name, entry in earlier.items() if name not in measured]
+    for entry in new["corpora"]:
+        old_systems = earlier.get(entry["name"], {}).get("systems", {})
+        carried = {
+            name: {**result, "from_earlier_run": True}
+            for name, result in old_systems.items()
+            if name not in entry["systems"]
+        }
+        corpora.append({**entry, "systems": {**entry["systems"], **carried}})
     merged = dict(new)
     merged["corpora"] = sorted(
-        kept + new["corpora"],
+        corpora,
         key=lambda e: int(
             e.get("systems", {}).get("tracuu", {}).get("chunks") or _expected_chunks(Path(e["corpus"]))
         ),
@@ -472,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--merge",
         action="store_true",
-        help="replace the measured corpora in an existing OUT/bench.json and keep the others",
+        help="update an existing OUT/bench.json: keep the corpora and systems this run does not measure",
     )
     args = parser.parse_args(argv)
     systems = [s.strip() for s in args.systems.split(",") if s.strip() in SYSTEMS]

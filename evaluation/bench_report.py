@@ -74,6 +74,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         for name, system in systems.items():
             if "error" in system:
                 lines.append(f"\n{name} failed: {system['error']}")
+            elif system.get("from_earlier_run"):
+                lines.append(
+                    f"\n{name}: figures from an earlier run (not re-run with this one; ratios mix runs)."
+                )
         ann = tracuu.get("ann")
         if ann:
             lines += _ann_lines(ann)

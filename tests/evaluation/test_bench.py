@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from evaluation.bench import _latencies, dir_bytes, proc_memory_mb, render_markdown, run_bench, write_chart
+from evaluation.bench import (
+    _latencies,
+    dir_bytes,
+    merge_results,
+    proc_memory_mb,
+    render_markdown,
+    run_bench,
+    write_chart,
+)
 
 
 def _results() -> dict[str, Any]:
@@ -61,6 +69,23 @@ def test_chart_and_helpers(tmp_path: Path) -> None:
     stats = _latencies(calls.append, ["a", "b", "c", "d"], warmup=2)
     assert stats["n"] == 4 and calls == ["a", "b", "a", "b", "c", "d"]
     assert stats["p50_ms"] is not None and stats["p95_ms"] is not None
+
+
+def test_merge_keeps_what_the_new_run_did_not_measure(tmp_path: Path) -> None:
+    earlier = _results()
+    (tmp_path / "bench.json").write_text(json.dumps(earlier), "utf-8")
+    rerun = {
+        "corpora": [{"name": "synthetic 100k", "systems": {"tracuu": {"chunks": 100_000, "rss_mb": 700.0}}}]
+    }
+    merged = merge_results(tmp_path / "bench.json", rerun)
+    assert [entry["name"] for entry in merged["corpora"]] == ["bundled", "synthetic 100k"]
+    systems = merged["corpora"][1]["systems"]
+    assert systems["tracuu"] == {"chunks": 100_000, "rss_mb": 700.0}  # the new measurement wins
+    assert systems["langchain-bm25"]["search"]["p50_ms"] == 800.0  # the baseline not re-run is kept...
+    assert systems["langchain-bm25"]["from_earlier_run"] is True  # ...and says so
+    assert merged["corpora"][0] == earlier["corpora"][0]
+    assert "langchain-bm25: figures from an earlier run" in render_markdown(merged)
+    assert merge_results(tmp_path / "missing.json", rerun) == rerun
 
 
 @pytest.mark.slow
