@@ -1,7 +1,8 @@
-"""Choose the hybrid fusion by measurement: ``python -m evaluation.fusion_sweep``.
+"""Choose the hybrid fusion and the heading-title weight by measurement: ``python -m evaluation.fusion_sweep``.
 
-Candidates of both retrievers are computed once per question; every fusion setting is then scored
-on the dev set and on ALQAC train (for choosing) and ALQAC test (reported, never used to choose).
+Candidates of both retrievers (and the heading-title bonus of each lexical candidate) are computed once per
+question; every setting is then scored on the dev set and on ALQAC train (for choosing) and ALQAC test
+(reported, never used to choose).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from corpus.models import Chunk
 from corpus.normalize import fold
 from evaluation.metrics import hit_at_k, reciprocal_rank
@@ -19,8 +23,8 @@ from evaluation.qa import QAItem, load_qa
 from evaluation.relevance import RetrievedUnit, judge, n_targets
 from index.builder import build_index
 from index.encoders.factory import BUILTIN_MODEL
-from index.engine import MIN_CANDIDATES, PROVINCE_BOOST, SearchEngine
-from index.fusion import Candidates, FusionConfig, apply_boost, fuse, top_rows
+from index.engine import HEADING_WEIGHT, MIN_CANDIDATES, PROVINCE_BOOST, SearchEngine
+from index.fusion import Candidates, FusionConfig, add_bonus, apply_boost, fuse, top_rows
 from index.manifest import has_index
 from index.query import analyze_query
 
@@ -33,7 +37,8 @@ class Prepared:
     """One question with its candidate lists and the relevance of every candidate row."""
 
     item: QAItem
-    lexical: Candidates
+    lexical: Candidates  # BM25 scores, before the heading-title bonus
+    heading_bonus: npt.NDArray[np.float32]  # per lexical candidate
     dense: Candidates
     provinces: list[str]
     relevant: dict[int, frozenset[str]]
@@ -47,23 +52,31 @@ def prepare(engine: SearchEngine, items: Sequence[QAItem]) -> list[Prepared]:
         if n_targets(item) == 0:
             continue
         info = analyze_query(item.question)
-        lexical, dense = engine.candidates(info.expanded, MIN_CANDIDATES * 2)
-        assert lexical is not None and dense is not None
+        lexical = engine.lexical.search(info.expanded, MIN_CANDIDATES * 2)
+        _, dense = engine.candidates(info.expanded, MIN_CANDIDATES * 2, mode="dense")
+        assert dense is not None and engine.headings is not None
+        bonus = engine.headings.bonus(info.expanded, lexical[1])
         rows = {int(r) for r in lexical[1] if r >= 0} | {int(r) for r in dense[1] if r >= 0}
         chunks: dict[int, Chunk] = engine.store.chunks_by_rows(rows)
         relevant = {
             row: judge(item, RetrievedUnit.from_chunk(chunk, documents[chunk.doc_id].source))
             for row, chunk in chunks.items()
         }
-        prepared.append(Prepared(item, lexical, dense, info.provinces, relevant))
+        prepared.append(Prepared(item, lexical, bonus, dense, info.provinces, relevant))
     return prepared
 
 
-def score(engine: SearchEngine, prepared: Sequence[Prepared], config: FusionConfig) -> tuple[float, float]:
-    """(MRR@10, Hit@5) of one fusion setting."""
+def score(
+    engine: SearchEngine,
+    prepared: Sequence[Prepared],
+    config: FusionConfig | None,
+    heading_weight: float = HEADING_WEIGHT,
+) -> tuple[float, float]:
+    """(MRR@10, Hit@5) of one fusion setting (None: lexical only) and heading-title weight."""
     mrr = hits = 0.0
     for p in prepared:
-        fused = fuse(p.lexical, p.dense, config)
+        lexical = add_bonus(p.lexical, p.heading_bonus, heading_weight)
+        fused = fuse(lexical, None if config is None else p.dense, config or FusionConfig())
         if p.provinces:
             wanted = {fold(name) for name in p.provinces}
             boosted = {r for r in fused if engine.province_of_row(r) in wanted}
@@ -72,6 +85,9 @@ def score(engine: SearchEngine, prepared: Sequence[Prepared], config: FusionConf
         mrr += reciprocal_rank(ranking, 10)
         hits += hit_at_k(ranking, 5)
     return mrr / len(prepared), hits / len(prepared)
+
+
+HEADING_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def configs() -> list[FusionConfig]:
@@ -113,7 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             prepare(alqac_engine, load_qa(SHARED / "external/alqac2023/test.jsonl")),
         ),
     }
-    print("| fusion | " + " | ".join(f"{name} MRR@10 / Hit@5" for name in sets) + " |")
+    header = " | ".join(f"{name} MRR@10 / Hit@5" for name in sets)
+    print("| lexical only, heading-title weight | " + header + " |")
+    print("|---|" + "---|" * len(sets))
+    for weight in HEADING_WEIGHTS:
+        cells = [" / ".join(f"{v:.3f}" for v in score(e, p, None, weight)) for e, p in sets.values()]
+        print(f"| {weight:g} | " + " | ".join(cells) + " |")
+    print()
+    print(f"| fusion (heading-title weight {HEADING_WEIGHT:g}) | " + header + " |")
     print("|---|" + "---|" * len(sets))
     for config in configs():
         label = f"{config.method} lex={config.lexical_weight:g} dense={config.dense_weight:g}"
