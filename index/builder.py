@@ -31,6 +31,7 @@ from index.encoders.factory import NO_ENCODER, create_encoder, encoder_from_mani
 from index.errors import BuildInProgressError, CorruptIndexError, IncompatibleIndexError, IndexNotFoundError
 from index.headings import HeadingTitlesBuilder
 from index.layout import ENCODER_DIR, LEADS, LEXICAL_DIR, SPOOL, STORE, VECTORS
+from index.leads import lead_mask
 from index.lexical.factory import create_lexical_index
 from index.manifest import (
     FORMAT_NAME,
@@ -228,7 +229,7 @@ def _build_locked(
     collector = Collector(files, corpus_dir, previous.store if previous and reuse else None, progress)
     writer = StoreWriter(tmp / STORE)
     texts = TextSpool(tmp / SPOOL)
-    leads: list[bool] = []
+    leads: list[int] = []
     headings = HeadingTitlesBuilder()
     layout: list[tuple[list[int] | None, int]] = []  # per document: previous rows (if reused), chunk count
     documents_meta: dict[str, dict[str, Any]] = {}
@@ -236,8 +237,8 @@ def _build_locked(
         writer.add_document(entry.document, entry.text, entry.chunks, entry.page_starts)
         for chunk in entry.chunks:
             texts.append(indexable_text(chunk, entry.document))
-            # Rows whose chunk names a lead agency ("chủ trì"): a prior for "who is responsible" questions.
-            leads.append(any(r.role == "chu_tri" for r in chunk.responsibilities))
+            # The kinds of lead agency ("chủ trì") a chunk names: a prior for "who is responsible" questions.
+            leads.append(lead_mask(chunk.responsibilities))
             headings.add(chunk.heading_path)
         layout.append((entry.old_rows, len(entry.chunks)))
         documents_meta[entry.document.doc_id] = {
@@ -248,7 +249,7 @@ def _build_locked(
     writer.close()
     texts.finish()
     failed, parsed_count = collector.failed, collector.parsed
-    np.save(tmp / LEADS, np.asarray(leads, dtype=np.bool_))
+    np.save(tmp / LEADS, np.asarray(leads, dtype=np.uint8))
     headings.finish().save(tmp)
     del headings
     total_chunks = len(texts)

@@ -44,7 +44,8 @@ FUSION: dict[str, FusionConfig] = {
 }
 DEFAULT_FUSION = FusionConfig(method="rrf", lexical_weight=1.0, dense_weight=1.0, rrf_k=60.0)
 PROVINCE_BOOST = 1.5
-#: For "who is responsible" questions, chunks that assign a lead agency ("chủ trì") are preferred.
+#: For "who is responsible" questions, chunks whose lead agency ("chủ trì") is of the kind asked for ("Sở
+#: nào": a Sở; "cơ quan nào", "ai": any) are preferred (index.leads).
 LEAD_BOOST = 1.1
 MIN_CANDIDATES = 50
 #: Weight of a quoted heading title (:mod:`index.headings`) against the BM25 score: a quoted title of
@@ -67,7 +68,7 @@ class SearchEngine:
         lexical: LexicalIndex,
         dense: DenseIndex | None,
         encoder: Encoder | None,
-        leads: npt.NDArray[np.bool_],
+        leads: npt.NDArray[np.uint8],
         headings: HeadingTitles | None = None,
         reranker: Reranker | None = None,
     ) -> None:
@@ -136,9 +137,11 @@ class SearchEngine:
         store = Store(directory / STORE)
         lexical = load_lexical_index(lexical_kind, directory / LEXICAL_DIR)
         try:
-            leads = np.load(directory / LEADS)
+            leads = np.load(directory / LEADS, allow_pickle=False)
         except (OSError, ValueError) as exc:
             raise CorruptIndexError(directory / LEADS, f"unreadable ({exc})") from exc
+        if leads.dtype != np.uint8 or leads.ndim != 1:
+            raise CorruptIndexError(directory / LEADS, f"expected a 1-d uint8 array, found {leads.dtype}")
         headings = HeadingTitles.load(directory, len(store))
         counts = manifest.get("counts", {})
         n_dense = len(dense) if dense is not None else len(store)
@@ -221,7 +224,8 @@ class SearchEngine:
         lexical, dense = self.candidates(info.expanded, max(MIN_CANDIDATES, top_k * 5), allowed, mode)
         fused = fuse(lexical, dense, self.fusion)
         if info.asks_who:
-            fused = apply_boost(fused, {row for row in fused if self.leads[row]}, LEAD_BOOST)
+            kinds = info.lead_kinds
+            fused = apply_boost(fused, {row for row in fused if int(self.leads[row]) & kinds}, LEAD_BOOST)
         if info.provinces and (filters is None or filters.province is None):
             fused = apply_boost(fused, self._rows_in_provinces(fused, info.provinces), PROVINCE_BOOST)
         best = top_rows(fused, max(top_k, RERANK_DEPTH) if self.reranker is not None else top_k)

@@ -17,6 +17,7 @@ from corpus import geography
 from corpus.normalize import fold, unify_tone_marks
 from index.analysis import default_analyzer, has_diacritics
 from index.glossary import default_glossary
+from index.leads import ANY_LEAD, asked_mask
 
 __all__ = ["QueryInfo", "analyze_query"]
 
@@ -40,6 +41,9 @@ class QueryInfo:
     districts: list[str] = field(default_factory=list)
     document_numbers: list[str] = field(default_factory=list)
     asks_who: bool = False
+    lead_kinds: int = field(
+        default=ANY_LEAD, metadata={"doc": "index.leads mask of the agency kinds asked for"}
+    )
 
 
 # Names that are also ordinary words ("hòa bình" = peace): only taken when capitalized or after "tỉnh".
@@ -174,4 +178,5 @@ def analyze_query(query: str, gazetteer: Gazetteer | None = None) -> QueryInfo:
         districts=districts,
         document_numbers=numbers,
         asks_who=asks_who(text),
+        lead_kinds=asked_mask(text),
     )
