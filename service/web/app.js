@@ -23,6 +23,7 @@ const relatedList = $('#related-list');
 
 let documents = [];
 let inFlight = null;
+let askedYet = false; // set by the first question asked, whoever asks it
 
 const collator = new Intl.Collator('vi');
 
@@ -252,6 +253,7 @@ function renderAnswer(answer) {
 // ---------- asking ----------
 
 async function submitQuestion(text, { pushState = true } = {}) {
+  askedYet = true;
   const q = text.trim();
   if (!q) {
     showError('Vui lòng nhập câu hỏi.');
@@ -342,4 +344,8 @@ function fromLocation({ initial = false } = {}) {
 
 window.addEventListener('popstate', () => fromLocation());
 
-loadDocuments().then(() => fromLocation({ initial: true }));
+// The question in the address bar is asked once the document list is in (filters need it), unless the user
+// asked something first: on a slow start, that would abort their question and ask the URL's again.
+loadDocuments().then(() => {
+  if (!askedYet) fromLocation({ initial: true });
+});

@@ -226,6 +226,33 @@ def test_broken_stream_falls_back_to_a_plain_request(
         assert [body.get("stream") for body in seen] == [True, False]
 
 
+def test_a_question_asked_while_the_page_loads_is_asked_once(
+    browser: Browser, live_server: LiveServer, page_errors: PageErrors
+) -> None:
+    # The page asks the question in its address bar once the document list is in. A user (or a test on a
+    # loaded machine) may ask before that: the URL then holds their question, which must not be asked again.
+    held: list[Route] = []
+    asked: list[dict[str, Any]] = []
+
+    def record(route: Route, request: Request) -> None:
+        asked.append(json_body(request))
+        route.continue_()
+
+    with browser_page(browser, page_errors, DESKTOP) as (context, page):
+        context.route("**/documents", lambda route, _request: held.append(route))
+        context.route("**/ask", record)
+        page.goto(live_server.url + "/")
+        ask_on_page(page, QUESTION)
+        expect(page.locator("#answer")).to_contain_text("Sở Xây dựng")
+        assert held, "the document list was not requested"
+        for route in held:
+            route.continue_()
+        expect(page.locator("#document option")).not_to_have_count(1)  # the list is in
+        page.evaluate("() => new Promise((done) => setTimeout(done, 200))")  # let a stray request start
+        expect(page.locator("#answer")).to_contain_text("Sở Xây dựng")
+        assert [body["question"] for body in asked] == [QUESTION]
+
+
 def test_crlf_event_stream_is_parsed(
     browser: Browser, live_server: LiveServer, page_errors: PageErrors
 ) -> None:
