@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from index.builder import build_index
+from index.engine import SearchEngine
 from index.manager import IndexManager
 from tests.fixtures.tiny_model import CORPUS_DIR, build_tiny_model
 
@@ -44,6 +46,14 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def seed_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+    """The default (lexical-only) index of the bundled plans, built once per session; do not modify it."""
+    root = tmp_path_factory.mktemp("seed-index")
+    build_index(REPO / "corpus" / "documents", root)
+    return SearchEngine.open(root)
 
 
 @pytest.fixture(scope="module")

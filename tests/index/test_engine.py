@@ -20,11 +20,9 @@ NINH_THUAN = "ninh-thuan-1221-kh-ubnd-chinh-sach-xa-hoi"
 LANG_SON = "lang-son-46-kh-ubnd-phuc-hoi-kinh-te"
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
-    root = tmp_path_factory.mktemp("engine-index")
-    build_index(REPO / "corpus" / "documents", root)
-    return SearchEngine.open(root)
+@pytest.fixture
+def engine(seed_engine: SearchEngine) -> SearchEngine:
+    return seed_engine
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.builder import build_index
 from index.engine import SearchEngine
 from index.layout import LEADS
 from index.leads import ANY_LEAD, KIND_BITS, OTHER, asked_kind, asked_mask, lead_mask
@@ -15,11 +14,9 @@ from index.leads import ANY_LEAD, KIND_BITS, OTHER, asked_kind, asked_mask, lead
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
-    root = tmp_path_factory.mktemp("leads-index")
-    build_index(REPO / "corpus" / "documents", root)
-    return SearchEngine.open(root)
+@pytest.fixture
+def engine(seed_engine: SearchEngine) -> SearchEngine:
+    return seed_engine
 
 
 @pytest.mark.parametrize(
