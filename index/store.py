@@ -2,6 +2,10 @@
 
 A chunk's ``row`` is its id in the dense and lexical indexes. The store is written once per index
 version and opened read-only for serving.
+
+A chunk's text, and the task text of each responsibility it holds, are slices of the document text at their
+offsets (the :class:`corpus.models.Chunk` invariant); they are not stored again but cut from the document text
+when read, which keeps the store about half the size. A text that does not match its offsets is stored as is.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +41,29 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_by_doc ON chunks (doc_ordinal, row);
 """
+_TEXT_CACHE = 64  # document texts kept decoded: a search's passages come from a few documents
+
+
+def chunk_record(chunk: Chunk, text: str) -> str:
+    """A chunk as stored: JSON without the texts that are slices of the document ``text`` at their offsets."""
+    data = chunk.model_dump(mode="json")
+    if text[chunk.start : chunk.end] == chunk.text:
+        del data["text"]
+    for item in data["responsibilities"]:
+        if text[item["start"] : item["end"]] == item["task"]:
+            del item["task"]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def chunk_from_record(record: str, text: str) -> Chunk:
+    """The chunk :func:`chunk_record` stored, with its texts cut back from the document ``text``."""
+    data: dict[str, Any] = json.loads(record)
+    if "text" not in data:
+        data["text"] = text[data["start"] : data["end"]]
+    for item in data.get("responsibilities", []):
+        if "task" not in item:
+            item["task"] = text[item["start"] : item["end"]]
+    return Chunk.model_validate(data)
 
 
 class StoreWriter:
@@ -72,7 +101,7 @@ class StoreWriter:
             row = self._next_row
             self._next_row += 1
             rows.append(row)
-            batch.append((row, chunk.chunk_id, ordinal, chunk.model_dump_json()))
+            batch.append((row, chunk.chunk_id, ordinal, chunk_record(chunk, text)))
         self._conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)", batch)
         return rows
 
@@ -94,14 +123,24 @@ class Store:
                 f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
             )
             docs = self._conn.execute("SELECT ordinal, meta FROM documents ORDER BY ordinal").fetchall()
-            row_docs = self._conn.execute("SELECT doc_ordinal FROM chunks ORDER BY row").fetchall()
+            # Read from the (doc_ordinal, row) index alone: a scan of the table would read every record.
+            runs = self._conn.execute(
+                "SELECT doc_ordinal, count(*) FROM chunks GROUP BY doc_ordinal ORDER BY doc_ordinal"
+            ).fetchall()
+            n_rows, last_row = self._conn.execute("SELECT count(*), max(row) FROM chunks").fetchone()
         except sqlite3.DatabaseError as exc:
             raise CorruptIndexError(path, f"chunk store is unreadable ({exc})") from exc
         self._lock = threading.Lock()
+        self._texts: OrderedDict[int, str] = OrderedDict()
         self._documents: list[Document] = [Document.model_validate_json(meta) for _, meta in docs]
         self._doc_ordinal = {doc.doc_id: i for i, doc in enumerate(self._documents)}
-        #: Document ordinal of every chunk row, for vectorized metadata filters.
-        self.doc_of_row: npt.NDArray[np.int32] = np.fromiter((r[0] for r in row_docs), dtype=np.int32)
+        #: Document ordinal of every chunk row, for vectorized metadata filters. StoreWriter gives each
+        #: document a contiguous run of rows in ordinal order, so the run lengths describe it.
+        self.doc_of_row: npt.NDArray[np.int32] = np.repeat(
+            np.asarray([o for o, _ in runs], dtype=np.int32), np.asarray([c for _, c in runs], dtype=np.int64)
+        )
+        if n_rows and last_row != n_rows - 1:
+            raise CorruptIndexError(path, f"chunk rows are not 0..{n_rows - 1}")
 
     def __len__(self) -> int:
         return int(self.doc_of_row.shape[0])
@@ -122,9 +161,26 @@ class Store:
 
     def document_text(self, doc_id: str) -> str | None:
         """The normalized text of a document."""
+        ordinal = self._doc_ordinal.get(doc_id)
+        return None if ordinal is None else self._texts_of([ordinal])[ordinal]
+
+    def _texts_of(self, ordinals: Iterable[int]) -> dict[int, str]:
+        """Texts of the given documents, through a small cache of recently used ones."""
+        wanted = set(ordinals)
         with self._lock:
-            found = self._conn.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return None if found is None else str(found[0])
+            found = {o: self._texts[o] for o in wanted if o in self._texts}
+            missing = sorted(wanted - set(found))
+            if missing:
+                marks = ",".join("?" * len(missing))
+                query = f"SELECT ordinal, text FROM documents WHERE ordinal IN ({marks})"
+                found.update((int(o), str(t)) for o, t in self._conn.execute(query, missing))
+            for ordinal in wanted:
+                if ordinal in found:
+                    self._texts[ordinal] = found[ordinal]
+                    self._texts.move_to_end(ordinal)
+            while len(self._texts) > _TEXT_CACHE:
+                self._texts.popitem(last=False)
+        return found
 
     def page_starts(self, doc_id: str) -> list[int]:
         """Page start offsets of a paged document (empty otherwise)."""
@@ -142,15 +198,20 @@ class Store:
         marks = ",".join("?" * len(wanted))
         with self._lock:
             found = self._conn.execute(
-                f"SELECT row, data FROM chunks WHERE row IN ({marks})", wanted
+                f"SELECT row, doc_ordinal, data FROM chunks WHERE row IN ({marks})", wanted
             ).fetchall()
-        return {int(row): Chunk.model_validate_json(data) for row, data in found}
+        texts = self._texts_of(ordinal for _, ordinal, _ in found)
+        return {int(row): chunk_from_record(data, texts[ordinal]) for row, ordinal, data in found}
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """One chunk by id."""
         with self._lock:
-            found = self._conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
-        return None if found is None else Chunk.model_validate_json(found[0])
+            found = self._conn.execute(
+                "SELECT doc_ordinal, data FROM chunks WHERE chunk_id = ?", (chunk_id,)
+            ).fetchone()
+        if found is None:
+            return None
+        return chunk_from_record(found[1], self._texts_of([found[0]])[found[0]])
 
     def _rows_of_ordinal(self, ordinal: int) -> npt.NDArray[np.int64]:
         # StoreWriter gives each document a contiguous run of rows in ordinal order, so doc_of_row is
@@ -174,7 +235,8 @@ class Store:
             found = self._conn.execute(
                 "SELECT data FROM chunks WHERE doc_ordinal = ? ORDER BY row", (ordinal,)
             ).fetchall()
-        return [Chunk.model_validate_json(data) for (data,) in found]
+        text = self._texts_of([ordinal])[ordinal]
+        return [chunk_from_record(data, text) for (data,) in found]
 
     def iter_document_rows(self) -> Iterator[tuple[Document, str, list[int], list[int]]]:
         """(document, text, page_starts, rows) for every document, for incremental rebuilds."""
