@@ -15,6 +15,7 @@ Persisted as ``headings.npz`` (CSR offsets and key ids, one row per chunk) and `
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -66,8 +67,8 @@ class HeadingTitlesBuilder:
     def __init__(self) -> None:
         self._key_ids: dict[str, int] = {}
         self._label_keys: dict[str, int] = {}  # label → key id, -1 when it has no usable title
-        self._indptr: list[int] = [0]
-        self._keys: list[int] = []
+        self._indptr = array("q", [0])  # compact: one entry per chunk of a corpus of a million
+        self._keys = array("i")
 
     def add(self, heading_path: Sequence[str]) -> None:
         """Add the next row, given its heading path (outermost first)."""
@@ -89,7 +90,9 @@ class HeadingTitlesBuilder:
         for key, key_id in self._key_ids.items():
             keys[key_id] = key
         return HeadingTitles(
-            keys, np.asarray(self._indptr, dtype=np.int64), np.asarray(self._keys, dtype=np.int32)
+            keys,
+            np.frombuffer(self._indptr, dtype=np.int64).copy(),
+            np.frombuffer(self._keys, dtype=np.int32).copy(),
         )
 
 
