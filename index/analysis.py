@@ -236,8 +236,13 @@ class Analyzer:
         share one key.
         """
         words: list[str] = []
-        for match in _TOKEN.finditer(unify_tone_marks(text)):
-            piece = self._piece(match.group())
+        cache = self._cache
+        for item in _TOKEN.findall(unify_tone_marks(text)):
+            piece = cache.get(item)
+            if piece is None:
+                if len(cache) > _CACHE_SIZE:
+                    cache.clear()
+                piece = cache[item] = self._piece(item)
             if len(piece.aliases) == 1 and len(piece.segments) == 1 and len(piece.segments[0]) == 1:
                 words.extend(piece.aliases[0].expansion.folded)
             else:
