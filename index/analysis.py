@@ -238,11 +238,7 @@ class Analyzer:
         words: list[str] = []
         cache = self._cache
         for item in _TOKEN.findall(unify_tone_marks(text)):
-            piece = cache.get(item)
-            if piece is None:
-                if len(cache) > _CACHE_SIZE:
-                    cache.clear()
-                piece = cache[item] = self._piece(item)
+            piece = cache.get(item) or self._remember(item)
             if len(piece.aliases) == 1 and len(piece.segments) == 1 and len(piece.segments[0]) == 1:
                 words.extend(piece.aliases[0].expansion.folded)
             else:
@@ -294,11 +290,7 @@ class Analyzer:
         clause: list[str] = []  # folded units of the current clause
         cache = self._cache
         for item in _ITEM.findall(unify_tone_marks(text)):
-            piece = cache.get(item)
-            if piece is None:
-                if len(cache) > _CACHE_SIZE:
-                    cache.clear()
-                piece = cache[item] = self._piece(item)
+            piece = cache.get(item) or self._remember(item)
             if piece is _PUNCTUATION:
                 if len(clause) > 1:
                     bigrams.extend(map(" ".join, pairwise(clause)))
@@ -319,6 +311,13 @@ class Analyzer:
         if not self.use_bigrams:
             bigrams.clear()
         return accented, folded, bigrams, expansions
+
+    def _remember(self, item: str) -> _Piece:
+        """:meth:`_piece` of an item not in the cache, stored there (the cache is emptied when full)."""
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.clear()
+        piece = self._cache[item] = self._piece(item)
+        return piece
 
     def _piece(self, item: str) -> _Piece:
         """Tokens of one ``findall`` item (a word, number, code or one punctuation character)."""
