@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from corpus.models import Responsibility
 from corpus.normalize import fold
 
-__all__ = ["ANY_LEAD", "KIND_BITS", "asked_kind", "asked_mask", "lead_mask"]
+__all__ = ["ANY_LEAD", "KIND_BITS", "asked_kind", "asked_mask", "asks_who", "lead_mask"]
 
 #: One bit per kind of agency, keyed by the folded words that name the kind.
 KIND_BITS: dict[str, int] = {
@@ -31,9 +31,14 @@ ANY_LEAD = 0xFF
 
 # Canonical agency keys (corpus.agencies) start with the kind: "so xay dung@hau giang", "ubnd cap huyen@…".
 _KEY_KIND = re.compile(r"^(so|ban|phong|bo|chi cuc|cuc|trung tam|ubnd|uy ban nhan dan)\b")
-# A question's kind: "sở nào", "ủy ban nào", "which department"; matched on the folded question.
-_ASKED_KIND = re.compile(
-    r"\b(so|ban|phong|bo|chi cuc|cuc|trung tam|uy ban|ubnd) nao\b|\bwhich (department|ministry|committee)\b"
+# "Who is responsible" questions, matched on the folded question (with or without diacritics, or the English);
+# the group ``kind`` holds the kind of agency the question names, if it names one. Questions about who signed
+# or issued a document are about metadata, not responsibility.
+_WHO = re.compile(
+    r"\b(?:(?P<kind>so|ban|phong|bo|chi cuc|cuc|trung tam|uy ban|ubnd) nao"
+    r"|(?:co quan|don vi|nganh|cap|to chuc) nao|ai(?! (?:ky|ban hanh)\b)"
+    r"|which (?P<english>department|ministry|committee)|who(?! (?:signed|issued)\b)"
+    r"|which (?:agency|office|body|unit|organi[sz]ation))\b"
 )
 _ALIASES = {
     "chi cuc": "cuc",
@@ -56,13 +61,16 @@ def lead_mask(responsibilities: Iterable[Responsibility]) -> int:
     return mask
 
 
+def asks_who(question: str) -> bool:
+    """True when the question asks which agency is responsible (Sở nào, ai, which department, ...)."""
+    return _WHO.search(fold(question)) is not None
+
+
 def asked_kind(question: str) -> str | None:
     """The kind of agency a "who" question names ("so" for "Sở nào …"), or None when it names none."""
-    match = _ASKED_KIND.search(fold(question).lower())
-    if match is None:
-        return None
-    word = match.group(1) or match.group(2)
-    return _ALIASES.get(word, word)
+    match = _WHO.search(fold(question))
+    word = match and (match["kind"] or match["english"])
+    return _ALIASES.get(word, word) if word else None
 
 
 def asked_mask(question: str) -> int:

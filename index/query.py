@@ -17,7 +17,7 @@ from corpus import geography
 from corpus.normalize import fold, unify_tone_marks
 from index.analysis import default_analyzer, has_diacritics
 from index.glossary import default_glossary
-from index.leads import ANY_LEAD, asked_mask
+from index.leads import ANY_LEAD, asked_mask, asks_who
 
 __all__ = ["QueryInfo", "analyze_query"]
 
@@ -142,21 +142,6 @@ def _typed_with_marks(text: str) -> bool:
     if not words:
         return True
     return sum(1 for word in words if has_diacritics(word)) / len(words) >= 0.3
-
-
-# "Who is responsible" questions, matched on the folded query (with or without diacritics, or the English).
-_ASKS_WHO = re.compile(
-    r"\b(?:(?:so|ban|phong|co quan|don vi|bo|nganh|cap|to chuc|trung tam|chi cuc|cuc) nao|ai(?! (?:ky|ban hanh)\b)|"
-    r"who(?! (?:signed|issued)\b)|which (?:department|agency|office|body|unit|organi[sz]ation))\b"
-)
-
-
-def asks_who(text: str) -> bool:
-    """True when the question asks which agency is responsible (Sở nào, ai, which department, ...).
-
-    Questions about who signed or issued a document are about metadata, not responsibility.
-    """
-    return _ASKS_WHO.search(fold(text)) is not None
 
 
 def analyze_query(query: str, gazetteer: Gazetteer | None = None) -> QueryInfo:
