@@ -130,10 +130,10 @@ def test_model_files_changed_since_build(tiny_model_path: Path, tmp_path: Path) 
         encoder_from_manifest(fields, tmp_path)
 
 
-def test_importing_the_factories_does_not_load_torch() -> None:
+def test_importing_the_factories_and_the_engine_does_not_load_torch() -> None:
     code = (
         "import sys\n"
-        "import index.encoders.factory, index.dense.factory\n"
+        "import index.encoders.factory, index.dense.factory, index.rerank.factory, index.engine, index.manager\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'pyvi') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -79,24 +76,6 @@ def test_folder_that_is_not_a_reranker_falls_back(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
     reranker, reason = create_reranker(str(tmp_path))
     assert reranker is None and reason is not None and str(tmp_path) in reason
-
-
-def test_importing_the_rerank_stage_does_not_load_torch() -> None:
-    code = (
-        "import sys\n"
-        "import index.rerank.factory, index.engine, index.manager\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'pyvi') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert result.stdout.strip() == ""
 
 
 # The cross-encoder --------------------------------------------------------------------------------
