@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,24 +12,15 @@ from evaluation.cli import add_eval_arguments, run_eval_command
 from evaluation.harness import ALL_CONFIGS, EvalError, run_eval
 from evaluation.results import EvalReport
 from service.settings import Settings
+from tests.evaluation.small_set import small_eval_set
 
 pytestmark = pytest.mark.slow
-
-SMALL = ("lang-son-46-kh-ubnd-phuc-hoi-kinh-te.txt", "van-quan-xa-hoi-hoa-2024-2030.txt")
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, dev_qa: Path) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("small")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name in SMALL:
-        shutil.copy(seeds_dir / name, corpus / name)
-    wanted = {"dev-04", "dev-05", "dev-15", "dev-19", "dev-24", "dev-26", "dev-27", "dev-32", "dev-33"}
-    rows = [line for line in dev_qa.read_text("utf-8").splitlines() if json.loads(line)["id"] in wanted]
-    qa = root / "small.jsonl"
-    qa.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return {"root": root, "corpus": corpus, "qa": qa}
+    ids = ("dev-04", "dev-05", "dev-15", "dev-19", "dev-24", "dev-26", "dev-27", "dev-32", "dev-33")
+    return small_eval_set(tmp_path_factory.mktemp("small"), seeds_dir, dev_qa, ids)
 
 
 def _settings(root: Path) -> Settings:
