@@ -14,7 +14,7 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -237,16 +237,6 @@ class Store:
             ).fetchall()
         text = self._texts_of([ordinal])[ordinal]
         return [chunk_from_record(data, text) for (data,) in found]
-
-    def iter_document_rows(self) -> Iterator[tuple[Document, str, list[int], list[int]]]:
-        """(document, text, page_starts, rows) for every document, for incremental rebuilds."""
-        with self._lock:
-            docs = self._conn.execute(
-                "SELECT ordinal, text, page_starts FROM documents ORDER BY ordinal"
-            ).fetchall()
-        for ordinal, text, pages in docs:
-            rows = self._rows_of_ordinal(ordinal).tolist()
-            yield self._documents[ordinal], str(text), list(json.loads(pages)), rows
 
     def close(self) -> None:
         """Close the connection."""
