@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,7 @@ from index.errors import CorruptIndexError
 from index.layout import HEADINGS, HEADINGS_KEYS
 from index.lexical.scoring import idf_lucene
 
-__all__ = ["HeadingTitles", "HeadingTitlesBuilder", "rows_titles", "title_bonus", "title_key"]
+__all__ = ["HeadingTitles", "HeadingTitlesBuilder", "title_bonus", "title_key"]
 
 #: Titles shorter than this are too generic to be evidence ("Điều 7. Bầu cử" is one word of law);
 #: longer ones are sentences, not titles.
@@ -170,11 +170,3 @@ class HeadingTitles:
         if key_ids.size and (int(key_ids.min()) < 0 or int(key_ids.max()) >= len(keys)):
             raise CorruptIndexError(path, "key ids outside the key list")
         return cls(keys, indptr, key_ids)
-
-
-def rows_titles(paths: Iterable[Sequence[str]]) -> HeadingTitles:
-    """Titles of rows given their heading paths (a convenience for tests and small corpora)."""
-    builder = HeadingTitlesBuilder()
-    for path in paths:
-        builder.add(path)
-    return builder.finish()

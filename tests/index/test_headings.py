@@ -13,11 +13,18 @@ import pytest
 from index.builder import build_index
 from index.engine import SearchEngine
 from index.errors import CorruptIndexError
-from index.headings import HeadingTitles, rows_titles, title_key
+from index.headings import HeadingTitles, HeadingTitlesBuilder, title_key
 from index.layout import HEADINGS, HEADINGS_KEYS
 
 REPO = Path(__file__).resolve().parents[2]
 ALQAC = REPO.parent / "shared" / "external" / "alqac2023" / "corpus"
+
+
+def rows_titles(paths: list[list[str]]) -> HeadingTitles:
+    builder = HeadingTitlesBuilder()
+    for path in paths:
+        builder.add(path)
+    return builder.finish()
 
 
 def test_title_key_drops_numbering_and_folds() -> None:
