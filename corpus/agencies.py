@@ -24,6 +24,7 @@ __all__ = [
     "agency_list_at",
     "canonical_agency",
     "find_agencies",
+    "names_agency",
     "scan_agencies",
 ]
 
@@ -123,6 +124,12 @@ def _is_location(words: list[str], index: int) -> bool:
     if words[index] in {"tinh", "huyen", "quan"}:
         return True
     return pair in {"thanh pho", "thi xa", "thi tran", "viet nam", "trung uong"}
+
+
+def names_agency(asked: str, base: str) -> bool:
+    """Whether an agency asked about (its base key) names the agency ``base``: the same one, or a short
+    name of it ("so nong nghiep" names "so nong nghiep phat trien nong thon", not the other way round)."""
+    return base == asked or base.startswith(asked + " ")
 
 
 def agency_key(found: Found, province: str | None = None, district: str | None = None) -> AgencyKey:

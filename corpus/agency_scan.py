@@ -116,6 +116,19 @@ class Field:
     name: str
     words: tuple[str, ...]
     only: frozenset[str]  # heads this field may follow; empty = any
+    cuts: frozenset[int] = frozenset()  # word counts where one part of the name ends ("Nông nghiệp | và ...")
+
+
+def _cuts(name: str) -> frozenset[int]:
+    """Word counts after each part but the last of a field name split at "và", commas and dashes."""
+    parts = [p for p in re.split(r"\s*(?:,|-|–|\bvà\b)\s*", name) if p.strip()]
+    counts = [len(_words(p)) for p in parts]
+    return frozenset(sum(counts[: n + 1]) for n in range(len(counts) - 1))
+
+
+# Folded question words: a name typed in lower case ends before the verb that asks ("... làm gì").
+_ASKING = frozenset({"gi", "nao", "ai", "dau", "sao"})
+_STOP_FOLDED = frozenset(fold(w) for w in _STOP)
 
 
 class Scanner:
@@ -126,7 +139,8 @@ class Scanner:
         self.fields: list[Field] = []
         self.abbr: dict[str, Field] = {}
         for entry in data["fields"]:
-            field = Field(entry["name"], tuple(_words(entry["name"])), frozenset(entry.get("only", [])))
+            name = entry["name"]
+            field = Field(name, tuple(_words(name)), frozenset(entry.get("only", [])), _cuts(name))
             self.fields.append(field)
             for abbr in entry.get("abbr", []):
                 self.abbr[_abbr_key(abbr)] = field
@@ -201,6 +215,30 @@ class Scanner:
                 return field, j
         return None
 
+    def short_form_at(self, text: str, toks: Tokens, i: int, head: str) -> tuple[str, int] | None:
+        """A standard field's first part(s) starting at token ``i``, as (display name, end index).
+
+        Officials shorten "Sở Nông nghiệp và Phát triển nông thôn" to "Sở Nông nghiệp" and "Phòng Giáo dục
+        và Đào tạo" to "Phòng Giáo dục"; the short name is kept as such (it may stand for more than one field).
+        """
+        best: tuple[str, int] | None = None
+        for field in self.by_first.get(toks[i].f, []) if toks.has(i) else []:
+            if field.only and head not in field.only:
+                continue
+            j, k = i + 1, 1
+            while k < len(field.words) and toks.has(j) and toks[j].f == field.words[k]:
+                if self._gap(text, toks[j - 1], toks[j]) not in {"space", "hyphen"}:
+                    break
+                j, k = j + 1, k + 1
+            if k in field.cuts and (best is None or j > best[1]):
+                words = [m for m in re.finditer(r"[^\W_]+", field.name) if fold(m.group()) != "va"]
+                best = field.name[: words[k - 1].end()], j
+        return best
+
+    @staticmethod
+    def _asks(toks: Tokens, k: int) -> bool:
+        return toks.has(k) and toks[k].f in _ASKING
+
     @staticmethod
     def _comma_ok(field: Field, k: int) -> bool:
         # A comma may stand where the canonical name has punctuation ("Văn hóa, Thể thao" = "Văn hóa - ...").
@@ -265,6 +303,12 @@ class Scanner:
             head = self.head_names.get(kind, toks[i].text)
             name = f"{head} {field.name}"
             return Found(toks[i].start, toks[end - 1].end, kind, name, field.name), end
+        short = self.short_form_at(text, toks, j, kind)
+        if short is not None:
+            display, end = short
+            end = self._location(text, toks, end) or end
+            name = f"{self.head_names.get(kind, toks[i].text)} {display}"
+            return Found(toks[i].start, toks[end - 1].end, kind, name, display), end
         if kind == "phong" or lower_text:
             return None  # "phòng" is also "prevent"; only standard fields are trusted after it
         # An unlisted field: capitalised words right after the head ("Sở Ngoại vụ", "Bộ Chính trị").
@@ -346,6 +390,8 @@ class Scanner:
                 continue
             if tok.m in _STOP or tok.f not in _NAME_WORDS:
                 break
+            if lower_text and tok.m == tok.f and tok.f in _STOP_FOLDED and self._asks(toks, end + 1):
+                break  # "ngan hang chinh sach xa hoi lam gi": "lam" is "làm", typed bare
             end += 1
         if end == j and kind in {"ban", "cuc", "centre", "office", "company", "media", "other"}:
             return None  # a bare "Ban", "Cục" is not a name

@@ -30,7 +30,7 @@ from corpus.segment import blocks, marker_of, sentences, split_sentences
 
 __all__ = ["RESPONSIBILITY_VERSION", "annotate", "extract", "find_deadline"]
 
-RESPONSIBILITY_VERSION = "1"
+RESPONSIBILITY_VERSION = "2"  # 2: short department names ("Sở Nông nghiệp") recognised
 """Changes when extraction changes (part of the ingestion pipeline's identity)."""
 
 _DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|ngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.agencies import AgencyKey, canonical_agency
+from corpus.agencies import AgencyKey, canonical_agency, names_agency
 from corpus.models import Responsibility
 from index.models import Passage
 from service.answer.citations import snippet
@@ -152,7 +152,7 @@ def answer_tasks(ctx: Context) -> Draft | None:
     seen: set[tuple[str, int, int]] = set()
     for order, doc_id in enumerate(docs):
         for passage, r in ctx.doc_responsibilities(doc_id):
-            if r.agency_key.split("@")[0] != wanted or (doc_id, r.start, r.end) in seen:
+            if not names_agency(wanted, r.agency_key.split("@")[0]) or (doc_id, r.start, r.end) in seen:
                 continue
             seen.add((doc_id, r.start, r.end))
             cov = 1.0 if ctx.terms.empty else coverage(ctx.terms, terms_of(r.task))
@@ -178,9 +178,10 @@ def answer_tasks(ctx: Context) -> Draft | None:
     by_doc: dict[str, list[tuple[float, int, Passage, Responsibility]]] = {}
     for item in chosen:
         by_doc.setdefault(item[2].doc_id, []).append(item)
-    name = ctx.agency_display(q.agency.name)
     lines: list[str] = []
     for doc_id, doc_items in by_doc.items():
+        # The document's own name for the agency: accented, and in full where the question shortened it.
+        name = ctx.agency_display(_agency(doc_items[0][3]).name)
         lines.append(f"{name} — {ctx.doc_label(doc_id)}:")
         for _, _, passage, r in doc_items:
             marker = ctx.builder.cite(passage, r.start, r.end)
@@ -205,9 +206,9 @@ def answer_list(ctx: Context) -> Draft | None:
         if not ev.responsibilities or ev.passage.doc_id in per_doc:
             continue
         bases = {r.agency_key.split("@")[0] for r in ev.responsibilities}
-        if wanted is not None and wanted not in bases:
+        if wanted is not None and not any(names_agency(wanted, b) for b in bases):
             continue
-        if len(bases - {wanted}) == 0:
+        if all(wanted is not None and names_agency(wanted, b) for b in bases):
             continue
         per_doc[ev.passage.doc_id] = ev
     if not per_doc:
@@ -219,12 +220,13 @@ def answer_list(ctx: Context) -> Draft | None:
         marker = ctx.builder.cite(ev.passage, ev.start, ev.end)
         if marker is None:
             continue
-        leads = [
-            r for r in ev.responsibilities if r.role == "chu_tri" and r.agency_key.split("@")[0] != wanted
+        others = [
+            r
+            for r in ev.responsibilities
+            if wanted is None or not names_agency(wanted, r.agency_key.split("@")[0])
         ]
-        coops = [
-            r for r in ev.responsibilities if r.role == "phoi_hop" and r.agency_key.split("@")[0] != wanted
-        ]
+        leads = [r for r in others if r.role == "chu_tri"]
+        coops = [r for r in others if r.role == "phoi_hop"]
         parts = []
         if leads:
             parts.append("chủ trì: " + ", ".join(ctx.agency_display(_agency(r).name) for r in leads))

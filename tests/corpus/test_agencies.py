@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.agencies import agency_list_at, canonical_agency, find_agencies, scan_agencies
+from corpus.agencies import agency_list_at, canonical_agency, find_agencies, names_agency, scan_agencies
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,34 @@ def test_questions_without_diacritics_and_abbreviations() -> None:
     assert [m.name for m in find_agencies("Sở LĐTBXH Hậu Giang có nhiệm vụ gì?")] == [
         "Sở Lao động - Thương binh và Xã hội"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "base"),
+    [
+        ("so nong nghiep lam gi", "Sở Nông nghiệp", "so nong nghiep"),
+        ("Phòng Giáo dục huyện Văn Quan có nhiệm vụ gì?", "Phòng Giáo dục", "phong giao duc"),
+        ("Sở Văn hóa tỉnh Lạng Sơn", "Sở Văn hóa", "so van hoa"),
+        ("so giao duc va dao tao lam gi", "Sở Giáo dục và Đào tạo", "so giao duc dao tao"),
+    ],
+)
+def test_short_names_of_standard_fields(text: str, name: str, base: str) -> None:
+    # Officials drop the second part of a department's name; the short name is found, accented.
+    found = find_agencies(text)
+    assert [m.name for m in found] == [name]
+    assert canonical_agency(found[0].name).base == base
+
+
+def test_a_name_typed_without_marks_stops_before_the_question() -> None:
+    # "lam" could continue a name (Lâm), but before "gì" it is the verb "làm".
+    assert [canonical_agency(m.name).base for m in find_agencies("ngan hang chinh sach xa hoi lam gi")] == [
+        "ngan hang chinh sach xa hoi"
+    ]
+    assert [m.name for m in find_agencies("Ngân hàng Lâm nghiệp")] == ["Ngân hàng Lâm nghiệp"]
+
+
+def test_a_short_name_names_the_full_one_only() -> None:
+    assert names_agency("so nong nghiep", "so nong nghiep phat trien nong thon")
+    assert names_agency("so nong nghiep", "so nong nghiep")
+    assert not names_agency("so nong nghiep phat trien nong thon", "so nong nghiep")
+    assert not names_agency("so tai chin", "so tai chinh")

@@ -31,6 +31,10 @@ ANSWERED = [
     ("Kế hoạch 208/KH-UBND ban hành ngày nào?", "20/11/2024"),
     ("Ai ký kế hoạch xã hội hóa của Văn Quan?", "Hứa Phong Lan"),
     ("Who signed plan 46/KH-UBND?", "Hồ Tiến Thiệu"),
+    # Names typed without marks, and short names of departments ("Sở Nông nghiệp" for "... và PTNT").
+    ("ngan hang chinh sach xa hoi lam gi", "cho vay"),
+    ("so nong nghiep ninh thuan lam gi", "nước sạch"),
+    ("Phòng Tài chính Văn Quan có nhiệm vụ gì?", "đầu mối"),
 ]
 REFUSED = [
     "Sở nào phụ trách phòng cháy chữa cháy?",
@@ -42,6 +46,7 @@ REFUSED = [
     "Sở nào phụ trách xuất khẩu gạo?",
     "Ai chịu trách nhiệm đào tạo phi công?",
     "Bao nhiêu km đường cao tốc được xây dựng ở Hậu Giang?",
+    "Phòng Giáo dục Văn Quan có nhiệm vụ gì?",  # the Văn Quan plan gives it no task
 ]
 
 
