@@ -29,6 +29,7 @@ class Thresholds:
     list: float = 0.55
     number: float = 0.55
     deadline: float = 0.55
+    section: float = 0.55
     metadata: float = 0.0  # a document fact is either stated (and cited) or not: no score to weigh
     other: float = 0.6  # no kind-specific requirement backs these up
 

@@ -25,6 +25,7 @@ from service.answer.fact_answers import answer_deadline, answer_metadata, answer
 from service.answer.followup import resolve_followup
 from service.answer.models import Answer, Turn
 from service.answer.question import Kind, Question, analyze_question
+from service.answer.section_answers import answer_section
 from service.settings import Settings, get_settings
 
 __all__ = ["ExtractiveAnswerer", "Prepared", "merge_passages"]
@@ -40,6 +41,7 @@ _STRATEGIES: dict[Kind, tuple[Strategy, ...]] = {
     Kind.NUMBER: (answer_number,),
     Kind.DEADLINE: (answer_deadline,),
     Kind.METADATA: (answer_metadata,),
+    Kind.SECTION: (answer_section, answer_other),
     Kind.OTHER: (answer_other,),
 }
 

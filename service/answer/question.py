@@ -2,7 +2,8 @@
 
 Kinds, each with its own extractive answer: ``responsible`` (who is responsible for X), ``tasks`` (what
 must agency Y do), ``list`` (which agencies take part), ``number`` (targets, rates), ``deadline`` (by
-when), ``metadata`` (document number, date, signer, issuer, period) and ``other``. Detection runs on the
+when), ``metadata`` (document number, date, signer, issuer, period), ``section`` (a plan's goals, purpose,
+requirements: what its section of that name says) and ``other``. Detection runs on the
 folded question, so questions typed without diacritics work; English questions are read through the
 glossary (:mod:`index.query`).
 """
@@ -29,6 +30,7 @@ class Kind(StrEnum):
     NUMBER = "number"
     DEADLINE = "deadline"
     METADATA = "metadata"
+    SECTION = "section"
     OTHER = "other"
 
 
@@ -50,6 +52,7 @@ class Question:
     doc_numbers: list[str] = field(default_factory=list)
     doc_refs: list[tuple[str, str]] = field(default_factory=list)
     unit: str | None = None
+    section: str | None = None  # folded heading word of the asked section ("muc tieu"), for ``section``
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -115,6 +118,37 @@ _ASKED_TYPE = [
     (_rx(rf"{_B}trung\s+tam\s+nao{_E}|{_B}(?:which|what)\s+(?:centre|center){_E}"), "centre"),
     (_rx(rf"{_B}bo\s+nao{_E}|{_B}(?:which|what)\s+ministry{_E}"), "bo"),
 ]
+# A plan's standard parts asked by name: "Mục tiêu của kế hoạch ... là gì", "kế hoạch nhằm mục đích gì",
+# "What are the objectives of ...". Each maps to the folded word its heading carries.
+_SECTION_NAMES = {
+    "muc tieu": "muc tieu",
+    "muc dich": "muc dich",
+    "yeu cau": "yeu cau",
+    "tam nhin": "tam nhin",
+    "quan diem": "quan diem",
+    "chi tieu": "chi tieu",
+    "goal": "muc tieu",
+    "goals": "muc tieu",
+    "objective": "muc tieu",
+    "objectives": "muc tieu",
+    "aim": "muc tieu",
+    "aims": "muc tieu",
+    "targets": "chi tieu",
+    "purpose": "muc dich",
+    "purposes": "muc dich",
+    "requirement": "yeu cau",
+    "requirements": "yeu cau",
+    "vision": "tam nhin",
+}
+_SECTION = _rx(
+    rf"{_B}(?P<name>muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu)(?:\s+(?:chung|chu\s+yeu"
+    rf"|tong\s+quat|cu\s+the))?(?:\s+(?:cua|trong))?\b(?:(?!\b(?:la\s+gi|gi|nao)\b).){{0,90}}"
+    rf"\b(?:la\s+gi|gom\s+(?:nhung\s+)?gi|(?:nhung|la)\s+gi|gi|the\s+nao|ra\s+sao|nao){_E}"
+    rf"|{_B}nham\s+(?P<name2>muc\s+dich|muc\s+tieu)\s+gi{_E}"
+    rf"|^\W*(?:(?:cac|nhung)\s+)?(?P<name4>muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem)\s+(?:cua|ke\s+hoach){_E}"
+    rf"|{_B}what\s+(?:is|are|were)\s+the\s+(?:main\s+|general\s+|key\s+)?"
+    rf"(?P<name3>goals?|objectives?|aims?|targets|purposes?|requirements?|vision){_E}"
+)
 # Words that frame a question rather than name its topic; blanked before topic terms are taken.
 _FRAME = _rx(
     rf"{_B}(?:(?:co\s+quan|don\s+vi|so|ban|phong|nganh|cap|ngan\s+hang|trung\s+tam|to\s+chuc|bo\s+phan|noi|nhung"
@@ -124,6 +158,7 @@ _FRAME = _rx(
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu){_E}"
 )
+_PURPOSE = _rx(rf"{_B}(?:muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu|nham){_E}")
 _DOC_REF = _rx(
     rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
     rf"(?:\s*/\s*[\w\-/]+)?"
@@ -195,6 +230,9 @@ def analyze_question(text: str) -> Question:
     both = f"{folded_q} \n {folded_b}" if info.english else folded_q
     agency, agency_span = _agency_in(base)
     kind, meta = _kind(both, agency is not None)
+    section = _SECTION.search(both) if kind is Kind.OTHER else None
+    if section is not None:
+        kind = Kind.SECTION
     asked = next((t for rx, t in _ASKED_TYPE if rx.search(both)), None)
     spans = [m.span() for m in _FRAME.finditer(folded_b)]
     refs = [(re.sub(r"\s+", " ", m.group(1)), m.group(2)) for m in _DOC_REF.finditer(folded_b)]
@@ -211,6 +249,11 @@ def analyze_question(text: str) -> Question:
             spans.append(m.span())
     if agency_span is not None and kind in (Kind.TASKS, Kind.LIST):
         spans.append(agency_span)
+    asked_section = None
+    if section is not None:
+        name = next(g for g in section.groups() if g)
+        asked_section = _SECTION_NAMES[re.sub(r"\s+", " ", name)]
+        spans += [m.span() for m in _PURPOSE.finditer(folded_b)]
     topic = re.sub(r"\s+", " ", _blank(base, spans)).strip(" ?.!,;:|")
     return Question(
         text=text,
@@ -227,6 +270,7 @@ def analyze_question(text: str) -> Question:
         doc_numbers=list(info.document_numbers),
         doc_refs=refs,
         unit=_unit(both) if kind is Kind.NUMBER else None,
+        section=asked_section,
     )
 
 

@@ -35,6 +35,11 @@ ANSWERED = [
     ("ngan hang chinh sach xa hoi lam gi", "cho vay"),
     ("so nong nghiep ninh thuan lam gi", "nước sạch"),
     ("Phòng Tài chính Văn Quan có nhiệm vụ gì?", "đầu mối"),
+    # A plan's goals, purpose or requirements: what its section of that name says.
+    ("muc tieu cua ke hoach phuc hoi kinh te lang son", "Phục hồi, phát triển nhanh hoạt động sản xuất"),
+    ("Kế hoạch của Ninh Thuận nhằm mục đích gì?", "Quán triệt"),
+    ("What is the goal of the Lang Son economic recovery plan?", "7% trở lên"),
+    ("Yêu cầu của kế hoạch xã hội hóa ở Văn Quan là gì?", "bám sát các mục tiêu"),
 ]
 REFUSED = [
     "Sở nào phụ trách phòng cháy chữa cháy?",
@@ -47,6 +52,7 @@ REFUSED = [
     "Ai chịu trách nhiệm đào tạo phi công?",
     "Bao nhiêu km đường cao tốc được xây dựng ở Hậu Giang?",
     "Phòng Giáo dục Văn Quan có nhiệm vụ gì?",  # the Văn Quan plan gives it no task
+    "Mục tiêu của kế hoạch phòng cháy chữa cháy là gì?",
 ]
 
 

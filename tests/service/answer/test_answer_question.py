@@ -24,6 +24,10 @@ from service.answer.question import Kind, analyze_question
         ("Kế hoạch áp dụng cho giai đoạn nào?", Kind.METADATA, "period"),
         ("Cơ quan nào ban hành Kế hoạch 208/KH-UBND?", Kind.METADATA, "issuer"),
         ("Nội dung chính của kế hoạch phục hồi kinh tế", Kind.OTHER, None),
+        ("Mục tiêu của kế hoạch phục hồi kinh tế Lạng Sơn là gì?", Kind.SECTION, None),
+        ("muc tieu cua ke hoach phuc hoi kinh te lang son", Kind.SECTION, None),
+        ("What are the objectives of the Ninh Thuan plan?", Kind.SECTION, None),
+        ("Mục tiêu tăng trưởng GRDP của Lạng Sơn là bao nhiêu?", Kind.NUMBER, None),
     ],
 )
 def test_kinds(question: str, kind: Kind, field: str | None) -> None:
@@ -64,3 +68,19 @@ def test_english_and_unaccented() -> None:
 def test_district_names_its_province() -> None:
     q = analyze_question("Huyện Văn Quan giao cơ quan nào làm đầu mối theo dõi kế hoạch xã hội hóa?")
     assert q.districts == ["Văn Quan"] and "Lạng Sơn" in q.provinces
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "topic"),
+    [
+        ("Mục tiêu của kế hoạch phục hồi kinh tế Lạng Sơn là gì?", "muc tieu", "kế hoạch phục hồi kinh tế"),
+        ("kế hoạch của Ninh Thuận nhằm mục đích gì", "muc dich", "kế hoạch"),
+        ("Yêu cầu của kế hoạch xã hội hóa Văn Quan là gì?", "yeu cau", "kế hoạch xã hội hóa"),
+        ("Mục đích của Kế hoạch 1221/KH-UBND là gì?", "muc dich", ""),
+    ],
+)
+def test_asked_section_and_what_remains_of_the_topic(question: str, section: str, topic: str) -> None:
+    q = analyze_question(question)
+    assert q.kind is Kind.SECTION and q.section == section
+    remaining = " ".join(w for w in q.topic.replace("|", " ").split() if w != "của")
+    assert remaining == topic
