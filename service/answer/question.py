@@ -102,6 +102,8 @@ _NUMBER = _rx(
 _LIST = _rx(
     rf"{_B}(?:(?:nhung|cac)\s+(?:co\s+quan|don\s+vi|so|nganh|ban|to\s+chuc)\s+nao"
     rf"|(?:co\s+quan|don\s+vi|so)\s+nao\s+(?:phoi\s+hop|tham\s+gia|cung)|gom\s+(?:nhung\s+)?(?:co\s+quan|don\s+vi)"
+    rf"|phoi\s+hop\s+(?:voi\s+)?(?:nhung\s+)?(?:ai|(?:co\s+quan|don\s+vi|so|nganh|to\s+chuc)\s+nao)"
+    rf"|(?:nhung\s+)?ai\s+(?:cung\s+|se\s+)?(?:phoi\s+hop|tham\s+gia)"
     rf"|which\s+(?:agencies|departments|bodies|units|organi[sz]ations)"
     rf"|who\s+(?:else\s+)?(?:cooperates|coordinates|participates|works\s+with)){_E}"
 )

@@ -24,6 +24,7 @@ ANSWERED = [
     ("Sở Y tế Lạng Sơn có nhiệm vụ gì?", "Chương trình phòng, chống dịch COVID-19"),
     ("Nhiệm vụ của Ban Dân tộc tỉnh Lạng Sơn là gì?", "cho vay chương trình mục tiêu quốc gia"),
     ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội ở Lạng Sơn?", "Ủy ban nhân dân cấp huyện"),
+    ("so y te lang son phoi hop voi nhung co quan nao", "Sở Kế hoạch và Đầu tư"),
     ("Tỷ lệ lao động qua đào tạo có bằng cấp của Ninh Thuận đến 2030 là bao nhiêu?", "trên 40%"),
     ("Mục tiêu tăng trưởng GRDP của Lạng Sơn giai đoạn 2021-2025 là bao nhiêu?", "7%"),
     ("Tỷ lệ hộ gia đình nông thôn dùng nước sạch ở Ninh Thuận đạt bao nhiêu?", "95%"),

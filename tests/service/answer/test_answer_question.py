@@ -16,6 +16,8 @@ from service.answer.question import Kind, analyze_question
         ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì?", Kind.TASKS, None),
         ("What must the Department of Health do in Lang Son?", Kind.TASKS, None),
         ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội?", Kind.LIST, None),
+        ("Sở Y tế phối hợp với ai?", Kind.LIST, None),
+        ("ai phoi hop voi so xay dung ve nha o xa hoi", Kind.LIST, None),
         ("Ninh Thuận đặt mục tiêu xây dựng bao nhiêu căn hộ nhà ở xã hội?", Kind.NUMBER, None),
         ("How many social housing apartments will Ninh Thuan build?", Kind.NUMBER, None),
         ("Các đơn vị báo cáo trước ngày nào?", Kind.DEADLINE, None),
