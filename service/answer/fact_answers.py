@@ -188,7 +188,8 @@ def _pick_document(ctx: Context) -> str | None:
 
 
 def answer_metadata(ctx: Context) -> Draft | None:
-    """Number, date, signer, issuer or period of a document, cited where the document states it."""
+    """Number, date, signer, issuer, period or subject (title) of a document, cited where the document
+    states it."""
     doc_id = _pick_document(ctx)
     if doc_id is None:
         return None
@@ -226,6 +227,12 @@ def answer_metadata(ctx: Context) -> Draft | None:
         found = find_period(doc.title, text)
         if found:
             sentence = f"{subject} áp dụng cho giai đoạn {found[2]}"
+    elif field == "subject" and doc.title:
+        span = find_phrase(text, doc.title)
+        if span:
+            title = " ".join(text[span[0] : span[1]].split())
+            found = (span[0], span[1], title)
+            sentence = f"{subject} có tiêu đề: “{title}”"
     if not found:
         return None
     marker = _cite_anywhere(ctx, doc_id, found[0], found[1], found[2])

@@ -2,7 +2,7 @@
 
 Kinds, each with its own extractive answer: ``responsible`` (who is responsible for X), ``tasks`` (what
 must agency Y do), ``list`` (which agencies take part), ``number`` (targets, rates), ``deadline`` (by
-when), ``metadata`` (document number, date, signer, issuer, period), ``section`` (a plan's goals, purpose,
+when), ``metadata`` (document number, date, signer, issuer, period, subject), ``section`` (a plan's goals, purpose,
 requirements: what its section of that name says) and ``other``. Detection runs on the
 folded question, so questions typed without diacritics work; English questions are read through the
 glossary (:mod:`index.query`).
@@ -81,6 +81,12 @@ _META = {
         rf"{_B}(?:(?:giai\s+doan|thoi\s+ky)\s+nao|ap\s+dung\s+(?:cho\s+)?(?:giai\s+doan|thoi\s+gian|thoi\s+ky)"
         rf"|thuc\s+hien\s+trong\s+(?:bao\s+lau|giai\s+doan\s+nao)|(?:which|what)\s+(?:period|timeframe|years)"
         rf"|time\s+frame){_E}"
+    ),
+    "subject": _rx(
+        rf"{_B}(?:ve\s+(?:viec|van\s+de|noi\s+dung|linh\s+vuc)\s+(?:gi|nao)|noi\s+ve\s+(?:gi|dieu\s+gi|van\s+de\s+gi|viec\s+gi)"
+        rf"|trich\s+yeu){_E}"
+        rf"|{_B}what\s+is\s+(?:the\s+)?(?:plan|document|decision|directive)\b.{{0,40}}\babout{_E}"
+        rf"|{_B}(?:subject|topic)\s+of{_E}"
     ),
 }
 _TASKS = _rx(

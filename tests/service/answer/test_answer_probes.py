@@ -32,6 +32,8 @@ ANSWERED = [
     ("Kế hoạch 208/KH-UBND ban hành ngày nào?", "20/11/2024"),
     ("Ai ký kế hoạch xã hội hóa của Văn Quan?", "Hứa Phong Lan"),
     ("Who signed plan 46/KH-UBND?", "Hồ Tiến Thiệu"),
+    ("ke hoach 1221 noi ve gi", "NGHỊ QUYẾT SỐ 42-NQ/TW"),
+    ("How many social housing units will Ninh Thuan build by 2030?", "6.084"),
     # Names typed without marks, and short names of departments ("Sở Nông nghiệp" for "... và PTNT").
     ("ngan hang chinh sach xa hoi lam gi", "cho vay"),
     ("so nong nghiep ninh thuan lam gi", "nước sạch"),

@@ -25,6 +25,8 @@ from service.answer.question import Kind, analyze_question
         ("Ai ký Kế hoạch 46/KH-UBND?", Kind.METADATA, "signer"),
         ("Kế hoạch áp dụng cho giai đoạn nào?", Kind.METADATA, "period"),
         ("Cơ quan nào ban hành Kế hoạch 208/KH-UBND?", Kind.METADATA, "issuer"),
+        ("Kế hoạch 208/KH-UBND về việc gì?", Kind.METADATA, "subject"),
+        ("What is plan 46/KH-UBND about?", Kind.METADATA, "subject"),
         ("Nội dung chính của kế hoạch phục hồi kinh tế", Kind.OTHER, None),
         ("Mục tiêu của kế hoạch phục hồi kinh tế Lạng Sơn là gì?", Kind.SECTION, None),
         ("muc tieu cua ke hoach phuc hoi kinh te lang son", Kind.SECTION, None),
