@@ -282,12 +282,24 @@ def analyze_question(text: str) -> Question:
     )
 
 
+# "Các xã, thị trấn phải làm gì": local governments named by their level alone mean their People's Committees.
+_LEVEL_ONLY = _rx(
+    rf"{_B}(?:cac\s+(?:huyen|xa)(?:\s*,?\s*(?:va\s+)?(?:thanh\s+pho|thi\s+xa|phuong|thi\s+tran))*"
+    rf"|cap\s+(?:huyen|xa)){_E}(?!\s+hoi{_E})"  # not "các xã hội"
+)
+
+
 def _agency_in(text: str) -> tuple[AgencyKey | None, tuple[int, int] | None]:
     """The agency a question is about ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì"), not generic collectives."""
-    for found in scan_agencies(text):
+    found_any = scan_agencies(text)
+    for found in found_any:
         key = canonical_agency(found.name)
         if key.kind != "collective":
             return key, (found.start, found.end)
+    if not found_any:
+        level = _LEVEL_ONLY.search(aligned_fold(text))
+        if level is not None:
+            return canonical_agency("UBND " + text[level.start() : level.end()]), level.span()
     return None, None
 
 

@@ -38,6 +38,7 @@ ANSWERED = [
     ("ngan hang chinh sach xa hoi lam gi", "cho vay"),
     ("so nong nghiep ninh thuan lam gi", "nước sạch"),
     ("Phòng Tài chính Văn Quan có nhiệm vụ gì?", "đầu mối"),
+    ("cac xa thi tran o van quan phai lam gi", "xây dựng triển khai kế hoạch cụ thể"),
     # A plan's goals, purpose or requirements: what its section of that name says.
     ("muc tieu cua ke hoach phuc hoi kinh te lang son", "Phục hồi, phát triển nhanh hoạt động sản xuất"),
     ("Kế hoạch của Ninh Thuận nhằm mục đích gì?", "Quán triệt"),

@@ -14,6 +14,7 @@ from service.answer.question import Kind, analyze_question
         ("ai phu trach mo cua truong hoc an toan", Kind.RESPONSIBLE, None),
         ("Who leads the tourism recovery plan in Lang Son?", Kind.RESPONSIBLE, None),
         ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì?", Kind.TASKS, None),
+        ("Các xã, thị trấn ở Văn Quan phải làm gì?", Kind.TASKS, None),
         ("What must the Department of Health do in Lang Son?", Kind.TASKS, None),
         ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội?", Kind.LIST, None),
         ("Sở Y tế phối hợp với ai?", Kind.LIST, None),
