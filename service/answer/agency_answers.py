@@ -208,7 +208,7 @@ def answer_list(ctx: Context) -> Draft | None:
         bases = {r.agency_key.split("@")[0] for r in ev.responsibilities}
         if wanted is not None and not any(names_agency(wanted, b) for b in bases):
             continue
-        if all(wanted is not None and names_agency(wanted, b) for b in bases):
+        if wanted is not None and all(names_agency(wanted, b) for b in bases):
             continue
         per_doc[ev.passage.doc_id] = ev
     if not per_doc:

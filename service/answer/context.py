@@ -83,14 +83,17 @@ class Context:
             if passage.start <= r.start and r.end <= passage.end
         ]
 
+    @cached_property
+    def _pooled(self) -> dict[str, Passage]:
+        return {p.chunk_id: p for p in self.pool}
+
+    def passage_of(self, chunk: Chunk) -> Passage:
+        """A chunk as a passage: the retrieved one (with its score) when it was retrieved."""
+        return self._pooled.get(chunk.chunk_id) or Passage(**chunk.model_dump(), score=0.0)
+
     def doc_responsibilities(self, doc_id: str) -> list[tuple[Passage, Responsibility]]:
         """Every responsibility of a document, with the chunk (as a passage) that holds it."""
-        pool = {p.chunk_id: p for p in self.pool}
-        out = []
-        for chunk, r in self._resps_of(doc_id):
-            passage = pool.get(chunk.chunk_id) or Passage(**chunk.model_dump(), score=0.0)
-            out.append((passage, r))
-        return out
+        return [(self.passage_of(chunk), r) for chunk, r in self._resps_of(doc_id)]
 
     def passage_at(self, doc_id: str, start: int, end: int) -> Passage | None:
         """A passage (retrieved if possible, else the document's chunk) containing ``[start, end)``."""
@@ -99,7 +102,7 @@ class Context:
                 return p
         for chunk in self.retriever.chunks_of(doc_id):
             if chunk.start <= start and end <= chunk.end:
-                return Passage(**chunk.model_dump(), score=0.0)
+                return self.passage_of(chunk)
         return None
 
     # ------------------------------------------------------------------ evidence

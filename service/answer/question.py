@@ -148,8 +148,9 @@ _SECTION_NAMES = {
     "requirements": "yeu cau",
     "vision": "tam nhin",
 }
+_PARTS = r"muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu"
 _SECTION = _rx(
-    rf"{_B}(?P<name>muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu)(?:\s+(?:chung|chu\s+yeu"
+    rf"{_B}(?P<name>{_PARTS})(?:\s+(?:chung|chu\s+yeu"
     rf"|tong\s+quat|cu\s+the))?(?:\s+(?:cua|trong))?\b(?:(?!\b(?:la\s+gi|gi|nao)\b).){{0,90}}"
     rf"\b(?:la\s+gi|gom\s+(?:nhung\s+)?gi|(?:nhung|la)\s+gi|gi|the\s+nao|ra\s+sao|nao){_E}"
     rf"|{_B}nham\s+(?P<name2>muc\s+dich|muc\s+tieu)\s+gi{_E}"
@@ -166,7 +167,7 @@ _FRAME = _rx(
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu){_E}"
 )
-_PURPOSE = _rx(rf"{_B}(?:muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu|nham){_E}")
+_PURPOSE = _rx(rf"{_B}(?:{_PARTS}|nham){_E}")
 _DOC_REF = _rx(
     rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
     rf"(?:\s*/\s*[\w\-/]+)?"

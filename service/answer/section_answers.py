@@ -31,7 +31,6 @@ _NUMBERING = re.compile(r"^\W*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-:]\s*", 
 class _Section:
     doc_id: str
     path: list[str]  # heading path down to the matched heading
-    rank: int
 
 
 def _heading_key(heading: str) -> str:
@@ -51,20 +50,19 @@ def _matching_depth(path: list[str], word: str) -> int | None:
 def _sections(ctx: Context, word: str) -> list[_Section]:
     """The asked sections of the retrieved documents, best ranked first, one per document."""
     found: dict[str, _Section] = {}
-    for rank, passage in enumerate(ctx.pool):
+    for passage in ctx.pool:
         if passage.doc_id in found:
             continue
         depth = _matching_depth(passage.heading_path, word)
         if depth is not None:
-            found[passage.doc_id] = _Section(passage.doc_id, passage.heading_path[: depth + 1], rank)
+            found[passage.doc_id] = _Section(passage.doc_id, passage.heading_path[: depth + 1])
     return list(found.values())
 
 
 def _section_passages(ctx: Context, section: _Section) -> list[Passage]:
-    pool = {p.chunk_id: p for p in ctx.pool}
     n = len(section.path)
     return [
-        pool.get(chunk.chunk_id) or Passage(**chunk.model_dump(), score=0.0)
+        ctx.passage_of(chunk)
         for chunk in ctx.retriever.chunks_of(section.doc_id)
         if chunk.heading_path[:n] == section.path
     ]
@@ -79,7 +77,7 @@ def _quote(ctx: Context, section: _Section) -> tuple[float, list[tuple[Passage, 
         return 0.0, []
     headings = {_heading_key(h) for h in section.path}
     context = merge([terms_of(doc.title), *(terms_of(h) for h in section.path)])
-    scored: list[tuple[float, int, Passage, int, int]] = []
+    scored: list[tuple[float, Passage, int, int]] = []
     for passage in _section_passages(ctx, section):
         for s, e in passage_sentences(text, passage):
             sentence = text[s:e]
@@ -90,12 +88,12 @@ def _quote(ctx: Context, section: _Section) -> tuple[float, list[tuple[Passage, 
             else:
                 # Words naming the plan ("của kế hoạch phục hồi kinh tế") are in its title: they count in full.
                 score = coverage(ctx.terms, terms_of(sentence), context, context_weight=1.0, text=sentence)
-            scored.append((score, s, passage, s, e))
+            scored.append((score, passage, s, e))
     if not scored:
         return 0.0, []
-    best = sorted(scored, key=lambda item: (-item[0], item[1]))[:MAX_SENTENCES]
-    best.sort(key=lambda item: item[1])
-    return max(item[0] for item in best), [(p, s, e) for _, _, p, s, e in best]
+    best = sorted(scored, key=lambda item: (-item[0], item[2]))[:MAX_SENTENCES]
+    best.sort(key=lambda item: item[2])
+    return max(item[0] for item in best), [(p, s, e) for _, p, s, e in best]
 
 
 def answer_section(ctx: Context) -> Draft | None:
