@@ -203,6 +203,20 @@ class Store:
         texts = self._texts_of(ordinal for _, ordinal, _ in found)
         return {int(row): chunk_from_record(data, texts[ordinal]) for row, ordinal, data in found}
 
+    def own_headings(self, rows: Iterable[int]) -> dict[int, str]:
+        """The last heading on each row's heading path ('' for a chunk without one), read without the
+        documents' texts (which :meth:`chunks_by_rows` loads: costly for many rows of large documents)."""
+        wanted = [int(r) for r in rows]
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            found = self._conn.execute(
+                f"SELECT row, json_extract(data, '$.heading_path[#-1]') FROM chunks WHERE row IN ({marks})",
+                wanted,
+            ).fetchall()
+        return {int(row): heading or "" for row, heading in found}
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         """One chunk by id."""
         with self._lock:

@@ -27,6 +27,16 @@ class LexicalIndex(ABC):
         """Top-``k`` (scores, ids) for one query, best first; only positive scores."""
 
     @abstractmethod
+    def idf(self, tokens: Sequence[str], field: str) -> Scores:
+        """Inverse document frequency of each token in one token stream of :class:`index.analysis.Analyzed`
+        (``accented``, ``folded`` or ``bigrams``); a token the index never saw gets the largest value."""
+
+    @abstractmethod
+    def contains(self, tokens: Sequence[str], field: str, ids: Ids) -> npt.NDArray[np.bool_]:
+        """Whether each of ``ids`` holds each token in ``field``: a (len(ids), len(tokens)) array (unknown
+        ids hold nothing). Read from the postings, so no text is analysed again."""
+
+    @abstractmethod
     def __len__(self) -> int:
         """Number of indexed rows."""
 

@@ -23,7 +23,7 @@ from index.analysis import ANALYSIS_VERSION, Analyzed, Analyzer
 from index.errors import CorruptIndexError, IncompatibleIndexError
 from index.lexical.base import Ids, LexicalIndex, Scores
 from index.lexical.fields import Field, FieldBuilder
-from index.lexical.scoring import accumulate, lookup, top_k
+from index.lexical.scoring import IDF_VARIANTS, accumulate, lookup, top_k
 
 FIELDS: tuple[str, ...] = ("accented", "folded", "bigrams")
 FORMAT_VERSION = 1
@@ -173,6 +173,56 @@ class BM25Index(LexicalIndex):
             scores += accumulate([r for r, _, _ in tails], [w * f for _, w, f in tails], n_rows)
         best = top_k(scores, k) if rows is None else rows[top_k(scores[rows], k)]
         return scores[best].astype(np.float32), self._ids[best]
+
+    def idf(self, tokens: Sequence[str], field: str) -> Scores:
+        """Idf of ``tokens`` in ``field`` with the index's idf variant (unknown tokens: document frequency 0).
+
+        Raises:
+            KeyError: ``field`` is not one of :data:`FIELDS`.
+        """
+        fld = self._fields[field]
+        df = np.zeros(len(tokens), dtype=np.int64)
+        for position, token in enumerate(tokens):
+            col = fld.vocab.get(token)
+            if col is not None:
+                df[position] = int(fld.indptr[col + 1] - fld.indptr[col])
+        return IDF_VARIANTS[self.params.idf](df, len(self)).astype(np.float32)
+
+    def contains(self, tokens: Sequence[str], field: str, ids: Ids) -> npt.NDArray[np.bool_]:
+        """See :meth:`LexicalIndex.contains`; binary searches in the (row-sorted) head and tail of each column.
+
+        Raises:
+            KeyError: ``field`` is not one of :data:`FIELDS`.
+        """
+        fld = self._fields[field]
+        rows = self._aligned_rows(np.asarray(ids, dtype=np.int64))
+        out = np.zeros((rows.size, len(tokens)), dtype=bool)
+        if rows.size == 0:
+            return out
+        for position, token in enumerate(tokens):
+            col = fld.vocab.get(token)
+            if col is None:
+                continue
+            start, end = int(fld.indptr[col]), int(fld.indptr[col + 1])
+            split = min(end, start + self.params.max_postings)
+            for low, high in ((start, split), (split, end)):
+                if low < high:
+                    part = fld.rows[low:high]
+                    found = np.minimum(np.searchsorted(part, rows), high - low - 1)
+                    out[:, position] |= part[found] == rows
+        return out
+
+    def _aligned_rows(self, ids: Ids) -> npt.NDArray[np.int64]:
+        """The row of each id, in order (-1 for an unknown id)."""
+        if self._identity_ids:
+            return np.where((ids >= 0) & (ids < len(self)), ids, -1)
+        if self._id_order is None:
+            self._id_order = np.argsort(self._ids, kind="stable")
+        sorted_ids = self._ids[self._id_order]
+        if sorted_ids.size == 0:
+            return np.full(ids.size, -1, dtype=np.int64)
+        found = np.minimum(np.searchsorted(sorted_ids, ids), sorted_ids.size - 1)
+        return np.where(sorted_ids[found] == ids, self._id_order[found], -1).astype(np.int64)
 
     def _postings(self, tokens: dict[str, list[str]]) -> tuple[list[_Slice], list[_Tail], float]:
         """Posting slices of the query's terms: (weighted heads, tails with their field weight, bound).

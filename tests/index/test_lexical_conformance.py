@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from corpus.normalize import fold, normalize_text
+from index.analysis import default_analyzer
 from index.errors import CorruptIndexError, IncompatibleIndexError
 from index.lexical import scoring
 from index.lexical.base import LexicalIndex
@@ -139,6 +140,51 @@ def test_ten_thousand_repeated_words(index: LexicalIndex) -> None:
     once = index.search("nhà ở", 10)
     many = index.search("nhà ở " * 10_000, 10)
     assert many[1].tolist() == once[1].tolist()
+
+
+def test_idf_orders_terms_by_rarity(index: LexicalIndex) -> None:
+    analyzer = default_analyzer()
+    rows = [set(analyzer.analyze(text).bigrams) for text in PARAGRAPHS]
+    df = {token: sum(token in row for row in rows) for token in ("xa hoi", "xay dung", "nha o")}
+    common, rare = max(df, key=df.__getitem__), min(df, key=df.__getitem__)
+    assert 0 < df[rare] < df[common]
+    values = index.idf([common, rare, "zzq qqz"], "bigrams")
+    assert values.shape == (3,) and values.dtype == np.float32
+    assert 0 < values[0] < values[1] < values[2]  # an unseen token counts as the rarest of all
+    assert index.idf([], "folded").shape == (0,)
+
+
+CONTAINS_TOKENS = ["nha o", "xa hoi", "so xay", "zzq qqz"]
+
+
+def _expected_presence(ids_to_rows: dict[int, int], ids: list[int], field: str) -> np.ndarray:
+    analyzer = default_analyzer()
+    out = np.zeros((len(ids), len(CONTAINS_TOKENS)), dtype=bool)
+    for i, wanted in enumerate(ids):
+        if wanted in ids_to_rows:
+            tokens = set(getattr(analyzer.analyze(PARAGRAPHS[ids_to_rows[wanted]]), field))
+            out[i] = [token in tokens for token in CONTAINS_TOKENS]
+    return out
+
+
+def test_contains_reads_presence_from_the_postings(index: LexicalIndex) -> None:
+    housing = next(i for i, text in enumerate(PARAGRAPHS) if "nhà ở xã hội" in text.lower())
+    ids = [housing, 5, len(PARAGRAPHS) - 1, 0, len(PARAGRAPHS) + 9, -1]  # any order; the last two unknown
+    got = index.contains(CONTAINS_TOKENS, "bigrams", np.array(ids, dtype=np.int64))
+    expected = _expected_presence({i: i for i in range(len(PARAGRAPHS))}, ids, "bigrams")
+    assert got.shape == (len(ids), len(CONTAINS_TOKENS)) and got.dtype == np.bool_
+    assert got.tolist() == expected.tolist() and got[:, 0].any() and not got[4:].any()
+    assert index.contains([], "bigrams", np.array(ids)).shape == (len(ids), 0)
+
+
+def test_contains_with_ids_that_are_not_row_numbers(kind: str) -> None:
+    ids = np.arange(len(PARAGRAPHS), dtype=np.int64)[::-1] * 7 + 1000
+    shuffled = create_lexical_index(kind)
+    shuffled.fit(PARAGRAPHS, ids)
+    wanted = [int(ids[2]), int(ids[40]), 3, int(ids[0])]
+    got = shuffled.contains(CONTAINS_TOKENS, "bigrams", np.array(wanted, dtype=np.int64))
+    expected = _expected_presence({int(v): row for row, v in enumerate(ids)}, wanted, "bigrams")
+    assert got.tolist() == expected.tolist()
 
 
 def test_save_and_load_give_identical_scores(index: LexicalIndex, kind: str, tmp_path: Path) -> None:
@@ -279,6 +325,13 @@ def test_truncated_postings_keep_the_top_results(
     got, expected = truncated.search(query, 5), exact.search(query, 5)
     assert got[1].tolist() == expected[1].tolist()
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-5)
+
+
+def test_truncated_postings_keep_presence_exact(truncated: LexicalIndex, exact: LexicalIndex) -> None:
+    every = np.arange(len(PARAGRAPHS), dtype=np.int64)
+    tokens = ["nha o", "xa hoi", "cua cac", "thuc hien"]  # common: their postings split into head and tail
+    got = truncated.contains(tokens, "bigrams", every)
+    assert got.tolist() == exact.contains(tokens, "bigrams", every).tolist() and int(got.sum()) > 20
 
 
 def test_truncated_index_round_trips(truncated: LexicalIndex, tmp_path: Path) -> None:

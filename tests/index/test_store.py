@@ -66,6 +66,17 @@ def test_every_chunk_reads_back_whole(store: Store, parsed: list[ParsedDocument]
     assert store.chunk(expected[-1].chunk_id) == expected[-1]
 
 
+def test_own_headings_are_the_last_heading_of_each_path(store: Store, parsed: list[ParsedDocument]) -> None:
+    chunks = [chunk for doc in parsed for chunk in doc.chunks]
+    rows = [0, 7, len(chunks) - 1, len(chunks) + 5]  # the last one does not exist
+    headings = store.own_headings(rows)
+    assert set(headings) == set(rows[:3])
+    for row in rows[:3]:
+        path = chunks[row].heading_path
+        assert headings[row] == (path[-1] if path else "")
+    assert any(headings.values()) and store.own_headings([]) == {}
+
+
 def test_row_to_document_map(store: Store, parsed: list[ParsedDocument]) -> None:
     sizes = [len(doc.chunks) for doc in parsed]
     assert store.doc_of_row.tolist() == np.repeat(np.arange(len(parsed)), sizes).tolist()
