@@ -28,6 +28,7 @@ from index.models import Passage, SearchFilters
 from index.query import analyze_query
 from index.rerank.base import Reranker
 from index.rerank.ordering import reorder
+from index.rescore import Rescorer, default_rescorer
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ HEADING_WEIGHT = 1.5
 #: Fused candidates a configured reranker reorders: enough to lift a passage from deep in the first-stage
 #: list, few enough for a cross-encoder on 2 CPU cores (one forward pass per candidate and query).
 RERANK_DEPTH = 30
+#: Encoder kinds whose indexes get the learned rescoring (:mod:`index.rescore`): it was fitted on lexical
+#: first-stage rankings (the built-in encoder barely moves them, see ``FUSION``). A pretrained model's
+#: fused ranking is another matter, and the rescorer could not be fitted or measured with one here.
+RESCORED_KINDS = frozenset({NO_ENCODER, "builtin-lsa"})
 
 
 class SearchEngine:
@@ -81,10 +86,13 @@ class SearchEngine:
         self.leads = leads
         self.headings = headings
         self.reranker: Reranker | None = None
+        self.rescorer: Rescorer | None = None
         if dense is not None:
             set_faiss_threads(1)  # one query per request: parallelism comes from concurrent requests
         kind = encoder.kind if encoder is not None else NO_ENCODER
         self.fusion = FUSION.get(kind, DEFAULT_FUSION)
+        if kind in RESCORED_KINDS:
+            self.rescorer = default_rescorer()
         documents = store.documents
         self._province_of_doc = [fold(d.province) if d.province else "" for d in documents]
         self._info = IndexInfo(
@@ -174,6 +182,10 @@ class SearchEngine:
             }
         )
 
+    def use_rescorer(self, rescorer: Rescorer | None) -> None:
+        """Rescore with ``rescorer`` (None: first-stage order only, for ablations and fitting)."""
+        self.rescorer = rescorer
+
     # Retriever protocol ---------------------------------------------------------------------------
 
     def documents(self) -> list[Document]:
@@ -221,8 +233,11 @@ class SearchEngine:
         if allowed is not None and allowed.size == 0:
             return []
         info = analyze_query(query)
-        lexical, dense = self.candidates(info.expanded, max(MIN_CANDIDATES, top_k * 5), allowed, mode)
-        fused = fuse(lexical, dense, self.fusion)
+        fused = self.first_stage(info.expanded, max(MIN_CANDIDATES, top_k * 5), allowed, mode)
+        if self.rescorer is not None and mode != "dense":
+            head = top_rows(fused, self.rescorer.depth)
+            headings = self.store.own_headings(row for row, _ in head)
+            fused.update(self.rescorer.rescore(info.expanded, head, headings, self.lexical))
         if info.asks_who:
             kinds = info.lead_kinds
             fused = apply_boost(fused, {row for row in fused if int(self.leads[row]) & kinds}, LEAD_BOOST)
@@ -235,6 +250,14 @@ class SearchEngine:
         return [
             Passage(**chunks[row].model_dump(), score=round(score, 6)) for row, score in best if row in chunks
         ]
+
+    def first_stage(
+        self, text: str, k: int, allowed: Ids | None = None, mode: Mode = "hybrid"
+    ) -> dict[int, float]:
+        """Fused scores of the retrievers' candidates for the analysed query ``text``, before rescoring
+        and boosts (``python -m evaluation.rescore_fit`` fits the rescorer on this ranking)."""
+        lexical, dense = self.candidates(text, k, allowed, mode)
+        return fuse(lexical, dense, self.fusion)
 
     def candidates(
         self, text: str, k: int, allowed: Ids | None = None, mode: Mode = "hybrid"

@@ -19,10 +19,10 @@ MRR_AT_10 = 0.90
 ANSWER_ACCURACY = 0.90
 CITATION_SUPPORT = 0.95
 MAX_MEDIAN_PASSAGE_CHARS = 1200
-# The index issue asks for MRR@10 >= 0.82 and Hit@5 >= 0.92 on ALQAC test. MRR@10 is met with room (0.862);
+# The index issue asks for MRR@10 >= 0.82 and Hit@5 >= 0.92 on ALQAC test. MRR@10 is met with room (0.871);
 # Hit@5 is not yet (0.918, 101/110): this gate holds the level reached, so any regression fails CI, and the
 # README and the issue say the 0.92 target is still open. Raise it when retrieval gets there.
-ALQAC_MRR_AT_10 = 0.85
+ALQAC_MRR_AT_10 = 0.86
 ALQAC_HIT_AT_5 = 0.91
 
 pytestmark = pytest.mark.slow
