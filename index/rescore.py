@@ -118,7 +118,8 @@ class Rescorer:
         out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         out[:, 0] = np.log(np.arange(1, len(rows) + 1))
         out[:, 1] = coverage(lexical.contains(bigrams, "bigrams", rows), idf)
-        in_heading = [[b in self._bigrams_of(heading) for b in bigrams] for heading in headings]
+        sets = [self._bigrams_of(heading) for heading in headings]
+        in_heading = [[b in found for b in bigrams] for found in sets]
         out[:, 2] = coverage(np.array(in_heading, dtype=bool).reshape(len(rows), len(bigrams)), idf)
         return out
 
