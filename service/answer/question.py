@@ -90,7 +90,7 @@ _META = {
     ),
 }
 _TASKS = _rx(
-    rf"{_B}(?:nhiem\s+vu|lam\s+gi|phai\s+lam|trach\s+nhiem\s+gi|cong\s+viec\s+gi|duoc\s+giao|co\s+trach\s+nhiem"
+    rf"{_B}(?:nhiem\s+vu|lam\s+gi|phai\s+lam|trach\s+nhiem\s+gi|(?:cong\s+)?viec\s+(?:gi|nao)|duoc\s+giao|co\s+trach\s+nhiem"
     rf"|thuc\s+hien\s+(?:nhung\s+)?(?:gi|viec\s+gi|nhiem\s+vu\s+nao)|vai\s+tro){_E}"
     rf"|{_B}what\s+(?:must|should|does|do|will|is|are)\b.*\b(?:do|responsible\s+for|tasked|in\s+charge|role){_E}"
     rf"|{_B}(?:tasks?|responsibilit(?:y|ies)|duties|role)\s+of{_E}"
@@ -165,7 +165,7 @@ _FRAME = _rx(
     rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|duoc\s+giao(?:\s+nhiem\s+vu)?|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
     rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|the\s+nao|ra\s+sao"
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
-    rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu){_E}"
+    rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu|(?:nhung\s+)?(?:cong\s+)?viec\s+(?:gi|nao)){_E}"
 )
 _PURPOSE = _rx(rf"{_B}(?:{_PARTS}|nham){_E}")
 _DOC_REF = _rx(
@@ -290,13 +290,29 @@ _LEVEL_ONLY = _rx(
 )
 
 
+# Between two agencies, what makes the second one the subject: "A giao (cho) B", "A yêu cầu B", "A chỉ đạo B".
+_ASSIGNS = re.compile(
+    r"\s*(?:(?:da|co|se)\s+)?(?:giao(?:\s+nhiem\s+vu)?|yeu\s+cau|chi\s+dao|de\s+nghi|phan\s+cong|"
+    r"uy\s+quyen|assigns?|asks?|tasks?)(?:\s+(?:cho|to))?\s*"
+)
+
+
+_HEAD_OF = re.compile(r"\b(?:pho\s+)?(?:chu\s+tich|giam\s+doc|truong\s+ban|lanh\s+dao)\s*$")
+
+
 def _agency_in(text: str) -> tuple[AgencyKey | None, tuple[int, int] | None]:
     """The agency a question is about ("Sở LĐTBXH Hậu Giang có nhiệm vụ gì"), not generic collectives."""
     found_any = scan_agencies(text)
-    for found in found_any:
-        key = canonical_agency(found.name)
-        if key.kind != "collective":
-            return key, (found.start, found.end)
+    named = [(canonical_agency(found.name), found) for found in found_any]
+    named = [(key, found) for key, found in named if key.kind != "collective"]
+    if named:
+        key, found = named[0]
+        # "UBND tỉnh giao Sở Lao động làm gì": the question is about the agency given the work (and the
+        # whole "A giao B" is the agency part of the question, not its topic).
+        if len(named) > 1 and _ASSIGNS.fullmatch(aligned_fold(text[found.end : named[1][1].start])):
+            head = _HEAD_OF.search(aligned_fold(text[: found.start]))  # "Chủ tịch UBND tỉnh giao ..."
+            return named[1][0], (head.start() if head else found.start, named[1][1].end)
+        return key, (found.start, found.end)
     if not found_any:
         level = _LEVEL_ONLY.search(aligned_fold(text))
         if level is not None:

@@ -44,6 +44,9 @@ ANSWERED = [
     ("Kế hoạch của Ninh Thuận nhằm mục đích gì?", "Quán triệt"),
     ("What is the goal of the Lang Son economic recovery plan?", "7% trở lên"),
     ("Yêu cầu của kế hoạch xã hội hóa ở Văn Quan là gì?", "bám sát các mục tiêu"),
+    # "A giao B làm gì": the question is about B.
+    ("UBND tỉnh Hậu Giang giao Sở Lao động làm gì?", "chính sách hỗ trợ cho các đối tượng chính sách xã hội"),
+    ("ubnd tinh giao cho so xay dung nhiem vu gi o hau giang", "chương trình phát triển đô thị"),
 ]
 REFUSED = [
     "Sở nào phụ trách phòng cháy chữa cháy?",

@@ -49,6 +49,24 @@ def test_agency_places_and_topic() -> None:
     assert "quỹ đất" in q.topic and "Hậu Giang" not in q.topic and "làm gì" not in q.topic
 
 
+@pytest.mark.parametrize(
+    ("question", "agency", "topic"),
+    [
+        ("UBND tỉnh Hậu Giang giao Sở Lao động làm gì về nhà ở?", "Sở Lao động", "về nhà ở"),
+        ("ubnd tinh yeu cau so xay dung lam gi", "Sở Xây dựng", ""),
+        ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế những việc gì?", "Sở Y tế", ""),
+        # Not an assignment: the first agency is the subject and the second one stays in the topic.
+        ("Sở Xây dựng phối hợp với Sở Tài chính làm gì?", "Sở Xây dựng", "phối hợp với Sở Tài chính"),
+        ("UBND tỉnh yêu cầu các sở làm gì?", "Ủy ban nhân dân tỉnh", "yêu cầu các sở"),
+    ],
+)
+def test_the_agency_given_the_work_is_the_subject(question: str, agency: str, topic: str) -> None:
+    q = analyze_question(question)
+    assert q.kind is Kind.TASKS and q.agency is not None
+    assert q.agency.name == agency
+    assert q.topic == topic
+
+
 def test_asked_agency_type() -> None:
     assert analyze_question("Sở nào phụ trách nước sạch?").asked_type == "so"
     assert analyze_question("Which department is responsible for social housing?").asked_type == "so"
