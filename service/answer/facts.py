@@ -37,6 +37,9 @@ _UNITS = (
     "tỷ đồng",
     "tỉ đồng",
     "triệu đồng",
+    "tỷ usd",
+    "triệu usd",
+    "usd",
     "căn hộ",
     "căn nhà",
     "lao động",
@@ -101,8 +104,13 @@ def values(text: str, start: int = 0, end: int | None = None, *, unit: str | Non
     return out
 
 
+_MONEY_UNITS = ("nghin ty dong", "ty dong", "trieu dong", "nghin dong", "dong", "ty usd", "trieu usd", "usd")
+
+
 def _unit_follows(tail: str, unit: str) -> bool:
     folded = aligned_fold(tail).lstrip().replace("ti dong", "ty dong")
+    if unit == "tien":  # service.answer.question.MONEY: an amount in any currency
+        return folded.startswith(_MONEY_UNITS)
     return folded.startswith(unit)
 
 

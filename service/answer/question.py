@@ -162,7 +162,7 @@ _SECTION = _rx(
 _FRAME = _rx(
     rf"{_B}(?:(?:co\s+quan|don\s+vi|so|ban|phong|nganh|cap|ngan\s+hang|trung\s+tam|to\s+chuc|bo\s+phan|noi|nhung"
     rf"|ai|nguoi)\s+nao|ai|gi|nao|chiu\s+trach\s+nhiem(?:\s+chinh)?|phu\s+trach|dam\s+nhiem|dam\s+nhan|lo\s+viec"
-    rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|duoc\s+giao(?:\s+nhiem\s+vu)?|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
+    rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|(?:duoc\s+)?giao\s+nhiem\s+vu|duoc\s+giao|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
     rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|the\s+nao|ra\s+sao"
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu|(?:nhung\s+)?(?:cong\s+)?viec\s+(?:gi|nao)){_E}"
@@ -172,6 +172,8 @@ _DOC_REF = _rx(
     rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
     rf"(?:\s*/\s*[\w\-/]+)?"
 )
+#: The unit of a question asking for an amount of money in any currency ("bao nhiêu tiền", "kinh phí bao nhiêu").
+MONEY = "tien"
 _UNIT_WORDS = [
     "nghin ty dong",
     "ty dong",
@@ -225,6 +227,13 @@ def _unit(folded: str) -> str | None:
                 return "%" if unit == "phan tram" else unit
     if re.search(rf"{_B}(?:ty\s+le|ti\s+le|phan\s+tram|percentage|percent|rate){_E}", folded):
         return "%"
+    if re.search(
+        rf"{_B}(?:bao\s+nhieu\s+(?:tien|von)|(?:kinh\s+phi|von|tong\s+muc\s+dau\s+tu|ngan\s+sach)\s+(?:\w+\s+){{0,5}}"
+        rf"(?:la\s+)?bao\s+nhieu|how\s+much\s+(?:money|funding|capital|investment|budget)|how\s+much\s+"
+        rf"(?:\w+\s+){{0,4}}(?:cost|invest|spend|fund)\w*){_E}",
+        folded,
+    ):
+        return MONEY
     if re.search(rf"{_B}(?:billion|ty)\s+(?:vnd|dong){_E}", folded):
         return "ty dong"
     return None

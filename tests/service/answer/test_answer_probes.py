@@ -47,6 +47,8 @@ ANSWERED = [
     # "A giao B làm gì": the question is about B.
     ("UBND tỉnh Hậu Giang giao Sở Lao động làm gì?", "chính sách hỗ trợ cho các đối tượng chính sách xã hội"),
     ("ubnd tinh giao cho so xay dung nhiem vu gi o hau giang", "chương trình phát triển đô thị"),
+    ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế Lạng Sơn những việc gì?", "vắc-xin"),
+    ("What are the tasks of the Department of Health in Lang Son?", "COVID-19"),
 ]
 REFUSED = [
     "Sở nào phụ trách phòng cháy chữa cháy?",
@@ -60,6 +62,9 @@ REFUSED = [
     "Bao nhiêu km đường cao tốc được xây dựng ở Hậu Giang?",
     "Phòng Giáo dục Văn Quan có nhiệm vụ gì?",  # the Văn Quan plan gives it no task
     "Mục tiêu của kế hoạch phòng cháy chữa cháy là gì?",
+    # No plan gives an amount of money: no other number may stand in for one.
+    "Tuyên Quang đầu tư bao nhiêu tiền cho hạ tầng giao thông?",
+    "How much money will Lang Son spend on economic recovery?",
 ]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.answer.question import Kind, analyze_question
+from service.answer.facts import values
+from service.answer.question import MONEY, Kind, analyze_question
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,18 @@ def test_units_of_number_questions() -> None:
     assert analyze_question("Tỉ lệ thất nghiệp phải dưới bao nhiêu?").unit == "%"
     assert analyze_question("Xây dựng bao nhiêu căn hộ?").unit == "can ho"
     assert analyze_question("Tuổi thọ trung bình là bao nhiêu?").unit is None
+    for money in (
+        "Tỉnh đầu tư bao nhiêu tiền?",
+        "kinh phi thuc hien ke hoach la bao nhieu",
+        "How much money is spent?",
+    ):
+        assert analyze_question(money).unit == MONEY, money
+
+
+def test_amounts_of_money_in_any_currency() -> None:
+    text = "Tổng kinh phí 1.250 tỷ đồng, vay 2 triệu USD, làm 30 km đường và 12 căn hộ trong 5 năm."
+    assert [v.text for v in values(text, unit=MONEY)] == ["1.250 tỷ đồng", "2 triệu USD"]
+    assert [v.text for v in values(text, unit="km")] == ["30 km"]
 
 
 def test_english_and_unaccented() -> None:
