@@ -31,6 +31,7 @@ class Thresholds:
     deadline: float = 0.55
     section: float = 0.55
     metadata: float = 0.0  # a document fact is either stated (and cited) or not: no score to weigh
+    documents: float = 0.6  # a list of documents is certain; "which plans are about X" is answered as other
     other: float = 0.6  # no kind-specific requirement backs these up
 
     def for_kind(self, kind: str) -> float:

@@ -20,6 +20,7 @@ from service.answer.agency_answers import answer_list, answer_responsible, answe
 from service.answer.base import Answerer
 from service.answer.citations import renumber, verify_citations
 from service.answer.context import Context, Draft
+from service.answer.document_answers import answer_documents
 from service.answer.evidence import TermStats, query_terms
 from service.answer.fact_answers import answer_deadline, answer_metadata, answer_number, answer_other
 from service.answer.followup import resolve_followup
@@ -41,6 +42,7 @@ _STRATEGIES: dict[Kind, tuple[Strategy, ...]] = {
     Kind.NUMBER: (answer_number,),
     Kind.DEADLINE: (answer_deadline,),
     Kind.METADATA: (answer_metadata,),
+    Kind.DOCUMENTS: (answer_documents, answer_other),
     Kind.SECTION: (answer_section, answer_other),
     Kind.OTHER: (answer_other,),
 }

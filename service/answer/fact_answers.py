@@ -235,13 +235,13 @@ def answer_metadata(ctx: Context) -> Draft | None:
             sentence = f"{subject} có tiêu đề: “{title}”"
     if not found:
         return None
-    marker = _cite_anywhere(ctx, doc_id, found[0], found[1], found[2])
+    marker = cite_anywhere(ctx, doc_id, found[0], found[1], found[2])
     if marker is None:
         return None
     return Draft(f"{sentence} [{marker}].", 1.0)
 
 
-def _cite_anywhere(ctx: Context, doc_id: str, start: int, end: int, value: str) -> int | None:
+def cite_anywhere(ctx: Context, doc_id: str, start: int, end: int, value: str) -> int | None:
     """Cite the span, or another place in a chunk where the same value is written."""
     passage: Passage | None = ctx.passage_at(doc_id, start, end)
     if passage is not None:

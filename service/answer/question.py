@@ -30,6 +30,7 @@ class Kind(StrEnum):
     NUMBER = "number"
     DEADLINE = "deadline"
     METADATA = "metadata"
+    DOCUMENTS = "documents"
     SECTION = "section"
     OTHER = "other"
 
@@ -89,6 +90,15 @@ _META = {
         rf"|{_B}(?:subject|topic)\s+of{_E}"
     ),
 }
+# "Lạng Sơn có những văn bản nào?", "có bao nhiêu kế hoạch", "which plans …": the documents themselves.
+_DOC_WORDS = r"(?:van\s+ban|ke\s+hoach|chi\s+thi|quyet\s+dinh|tai\s+lieu)"
+_DOCUMENTS = _rx(
+    rf"{_B}(?:(?:co\s+)?(?:nhung|cac)\s+{_DOC_WORDS}\s+(?:nao|gi)|{_DOC_WORDS}\s+nao(?=\s+(?:cua|o|tai){_E})"
+    rf"|(?:co\s+)?bao\s+nhieu\s+{_DOC_WORDS}|danh\s+sach\s+(?:cac\s+)?{_DOC_WORDS}"
+    rf"|co\s+{_DOC_WORDS}\s+(?:nao|gi)){_E}(?:\s+(?:trong\s+he\s+thong|hien\s+co|dang\s+co|duoc\s+luu){_E})?"
+    rf"|{_B}(?:(?:which|what)\s+(?:documents|plans|directives)|how\s+many\s+(?:documents|plans)"
+    rf"|list\s+(?:of\s+)?(?:the\s+|all\s+)?(?:documents|plans)){_E}"
+)
 _TASKS = _rx(
     rf"{_B}(?:nhiem\s+vu|lam\s+gi|phai\s+lam|trach\s+nhiem\s+gi|(?:cong\s+)?viec\s+(?:gi|nao)|duoc\s+giao|co\s+trach\s+nhiem"
     rf"|thuc\s+hien\s+(?:nhung\s+)?(?:gi|viec\s+gi|nhiem\s+vu\s+nao)|vai\s+tro){_E}"
@@ -267,6 +277,11 @@ def analyze_question(text: str) -> Question:
             spans.append(m.span())
     if agency_span is not None and kind in (Kind.TASKS, Kind.LIST):
         spans.append(agency_span)
+    if kind is Kind.DOCUMENTS:
+        spans += [m.span() for m in _DOCUMENTS.finditer(folded_b)]
+        if info.english:  # the glossary's translation ("kế hoạch") or words it leaves in English
+            words = rf"{_B}(?:documents?|plans?|directives?|{_DOC_WORDS}){_E}"
+            spans += [m.span() for m in re.finditer(words, folded_b)]
     asked_section = None
     if section is not None:
         name = next(g for g in section.groups() if g)
@@ -333,6 +348,8 @@ def _kind(folded: str, has_agency: bool) -> tuple[Kind, str | None]:
     for name, rx in _META.items():
         if rx.search(folded):
             return Kind.METADATA, name
+    if _DOCUMENTS.search(folded):
+        return Kind.DOCUMENTS, None
     if has_agency and _TASKS.search(folded) and not _WHO.search(folded):
         return Kind.TASKS, None
     if _DEADLINE.search(folded):

@@ -49,6 +49,11 @@ ANSWERED = [
     ("ubnd tinh giao cho so xay dung nhiem vu gi o hau giang", "chương trình phát triển đô thị"),
     ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế Lạng Sơn những việc gì?", "vắc-xin"),
     ("What are the tasks of the Department of Health in Lang Son?", "COVID-19"),
+    # Which documents there are, each cited by its title.
+    ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
+    ("Which documents are from Lang Son?", "46/KH-UBND"),
+    ("huyen van quan co nhung van ban nao", "Chỉ thị số 27-CT/TU"),
+    ("Có bao nhiêu văn bản trong hệ thống?", "Có 5 văn bản"),
 ]
 REFUSED = [
     "Sở nào phụ trách phòng cháy chữa cháy?",
@@ -65,6 +70,7 @@ REFUSED = [
     # No plan gives an amount of money: no other number may stand in for one.
     "Tuyên Quang đầu tư bao nhiêu tiền cho hạ tầng giao thông?",
     "How much money will Lang Son spend on economic recovery?",
+    "Hà Nội có những kế hoạch nào?",
 ]
 
 

@@ -68,6 +68,25 @@ def test_the_agency_given_the_work_is_the_subject(question: str, agency: str, to
     assert q.topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Lạng Sơn có những văn bản nào?", Kind.DOCUMENTS),
+        ("co bao nhieu ke hoach trong he thong", Kind.DOCUMENTS),
+        ("Danh sách các kế hoạch của Ninh Thuận", Kind.DOCUMENTS),
+        ("Which plans are from Tuyen Quang?", Kind.DOCUMENTS),
+        ("Những kế hoạch nào nói về nước sạch?", Kind.DOCUMENTS),  # with a topic: answered from content
+        ("Kế hoạch nào nói về nước sạch nông thôn?", Kind.OTHER),
+        ("Kế hoạch 46 ban hành ngày nào?", Kind.METADATA),
+    ],
+)
+def test_questions_about_the_documents_themselves(question: str, kind: Kind) -> None:
+    q = analyze_question(question)
+    assert q.kind is kind
+    if kind is Kind.DOCUMENTS and "nước sạch" not in question:
+        assert q.topic == "", q.topic
+
+
 def test_asked_agency_type() -> None:
     assert analyze_question("Sở nào phụ trách nước sạch?").asked_type == "so"
     assert analyze_question("Which department is responsible for social housing?").asked_type == "so"
