@@ -49,6 +49,7 @@ ANSWERED = [
     ("ubnd tinh giao cho so xay dung nhiem vu gi o hau giang", "chương trình phát triển đô thị"),
     ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế Lạng Sơn những việc gì?", "vắc-xin"),
     ("What are the tasks of the Department of Health in Lang Son?", "COVID-19"),
+    ("Chi nhánh Ngân hàng Chính sách xã hội Lạng Sơn được giao gì?", "vay vốn tín dụng chính sách"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
