@@ -30,7 +30,9 @@ from corpus.segment import blocks, marker_of, sentences, split_sentences
 
 __all__ = ["RESPONSIBILITY_VERSION", "annotate", "extract", "find_deadline"]
 
-RESPONSIBILITY_VERSION = "3"  # 2: short department names ("Sở Nông nghiệp"); 3: a bare province name ending a name
+RESPONSIBILITY_VERSION = (
+    "3"  # 2: short department names ("Sở Nông nghiệp"); 3: a bare province name ending a name
+)
 """Changes when extraction changes (part of the ingestion pipeline's identity)."""
 
 _DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|ngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"

@@ -29,7 +29,10 @@ from corpus.agencies import agency_list_at, canonical_agency, find_agencies, nam
         # A province name ending a name without "tỉnh" is where the agency is, not part of its name.
         ("Chi nhánh Ngân hàng Chính sách xã hội Lạng Sơn", "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"),
         ("Cục Thuế Lạng Sơn", "Cục Thuế tỉnh"),
-        ("Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn", "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng"),
+        (
+            "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn",
+            "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng",
+        ),
     ],
 )
 def test_variants_share_one_key(a: str, b: str) -> None:
