@@ -35,6 +35,15 @@ POOL_SIZE = 30  # passages read per question (the answer returns ``top_k`` of th
 _RESPONSIBILITY_CACHE = 256
 
 Strategy = Callable[[Context], Draft | None]
+#: What a metadata question asks for, as a refusal names it.
+_FIELD_NAMES = {
+    "signer": "người ký",
+    "date": "ngày ban hành",
+    "number": "số hiệu",
+    "issuer": "cơ quan ban hành",
+    "period": "giai đoạn thực hiện",
+    "subject": "trích yếu",
+}
 _STRATEGIES: dict[Kind, tuple[Strategy, ...]] = {
     Kind.RESPONSIBLE: (answer_responsible,),
     Kind.TASKS: (answer_tasks,),
@@ -163,7 +172,10 @@ class ExtractiveAnswerer(Answerer):
         topic = re.sub(r"^(?:(?:về|của|cho|ở|tại|trong)\s+)+", "", topic, flags=re.IGNORECASE)
         topic = re.sub(r"(?:\s+(?:về|của|cho|ở|tại|trong))+$", "", topic, flags=re.IGNORECASE)
         places = ", ".join(q.districts or q.provinces)
-        if places and q.kind is not Kind.METADATA:
+        if q.kind is Kind.METADATA and q.meta_field in _FIELD_NAMES:
+            # "Kế hoạch Hậu Giang do ai ký?": name the fact asked for, not the words left around it.
+            topic = f"{_FIELD_NAMES[q.meta_field]} của văn bản" + (f" ở {places}" if places else "")
+        elif places and q.kind is not Kind.METADATA:
             topic = f"{topic} ở {places}" if topic else places
         return Answer(
             answer=not_found_text(topic if not q.english else ""),

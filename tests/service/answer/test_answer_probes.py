@@ -88,3 +88,12 @@ def test_refused(question: str, answerer: ExtractiveAnswerer) -> None:
     answer = answerer.answer(question)
     assert answer.abstained, answer.answer
     assert answer.citations == [] and answer.passages
+
+
+def test_a_refused_document_fact_names_what_was_asked(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("Kế hoạch Hậu Giang do ai ký?")  # the Hậu Giang plan names no signer
+    assert answer.abstained
+    assert (
+        answer.answer
+        == "Không tìm thấy thông tin về “người ký của văn bản ở Hậu Giang” trong các văn bản hiện có."
+    )
