@@ -22,6 +22,7 @@ from functools import lru_cache
 from corpus.normalize import fold, match_form
 from index.analysis import STOPWORDS
 from index.api import Retriever
+from service.answer.restore import Restorer
 
 __all__ = [
     "QueryTerms",
@@ -39,7 +40,9 @@ __all__ = [
 PHRASE_BONUS = 0.1
 #: Chunks read for the document frequencies (all of them below this; a random sample of documents above).
 STATS_SAMPLE_CHUNKS = 20_000
+_PRUNE_ABOVE = 2_000  # chunks: beyond, spelling pairs seen once are dropped to bound memory
 RARE_WEIGHT = 2.0  # idf above which a one-syllable word is checked against the sentence's words
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # between letters: "vắc-xin", not "2021-2025"
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*%?|[^\W_]+")
 _IY_FOLDED = re.compile(r"^(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx])y$")
 _IY_ACCENTED = {"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"}
@@ -89,8 +92,16 @@ class TermSet:
 
 @lru_cache(maxsize=20000)
 def terms_of(text: str) -> TermSet:
-    """The terms of a sentence or passage (cached)."""
-    toks = tokens(text)
+    """The terms of a sentence or passage (cached); "vắc-xin" gives the pair "vac xin" like "vắc xin"."""
+    return _term_set(word_tokens(text))
+
+
+def word_tokens(text: str) -> list[tuple[str, str, bool]]:
+    """:func:`tokens` of ``text`` with a hyphen between letters read as a space ("vắc-xin")."""
+    return tokens(_INNER_HYPHEN.sub(" ", text))
+
+
+def _term_set(toks: list[tuple[str, str, bool]]) -> TermSet:
     bigrams = {f"{toks[i - 1][1]} {toks[i][1]}" for i in range(1, len(toks)) if not toks[i][2]}
     return TermSet(frozenset(t[1] for t in toks), frozenset(t[0] for t in toks), frozenset(bigrams))
 
@@ -121,6 +132,7 @@ class TermStats:
         self._lock = threading.Lock()
         self._df: Counter[str] | None = None
         self._n = 0
+        self._restorer = Restorer()
 
     def _ensure(self) -> Counter[str]:
         with self._lock:
@@ -134,13 +146,22 @@ class TermStats:
                     if n >= self._sample_chunks:
                         break
                     for chunk in self._retriever.chunks_of(doc.doc_id):
-                        terms = terms_of(chunk.text)
+                        toks = word_tokens(chunk.text)
+                        terms = _term_set(toks)
                         df.update(terms.folded)
                         df.update(terms.bigrams)
+                        self._restorer.add(toks)
                         n += 1
-                terms_of.cache_clear()
+                if n > _PRUNE_ABOVE:
+                    self._restorer.prune(2)
                 self._df, self._n = df, max(n, 1)
             return self._df
+
+    @property
+    def restorer(self) -> Restorer:
+        """Spelling statistics of the same chunks (:mod:`service.answer.restore`)."""
+        self._ensure()
+        return self._restorer
 
     def idf(self, key: str) -> float:
         """log((N + 1) / (df + 0.5)); highest for a term no chunk contains."""
@@ -229,11 +250,22 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
     plus every pair of neighbouring content syllables as a two-syllable word, since word boundaries are
     unknown and an unrelated use of one syllable ("Rạp Chiếu phim" for "ho chieu") must not pass for it.
     """
-    stop = STOPWORDS if accented else _FOLDED_STOPWORDS
+
+    def stop(tok: tuple[str, str, bool]) -> bool:
+        if accented:
+            return tok[0] in STOPWORDS
+        # Without diacritics the first slot holds the restored spelling (_segment_folded).
+        return tok[1] in _FOLDED_STOPWORDS or (tok[0] != tok[1] and tok[0] in STOPWORDS)
+
     words: dict[tuple[str, ...], Word] = {}
-    segmented = _segment(topic, accented)
+    segmented = _segment(topic, accented) if accented else _segment_folded(topic, stats.restorer)
+    in_word: set[int] = set()  # positions (in the flat token list) inside a word of two syllables or more
+    position = 0
     for toks in segmented:
-        if len(toks) == 1 and (toks[0][0] if accented else toks[0][1]) in stop:
+        if len(toks) > 1:
+            in_word.update(range(position, position + len(toks)))
+        position += len(toks)
+        if len(toks) == 1 and stop(toks[0]):
             continue
         folded = tuple(t[1] for t in toks)
         if folded in words:
@@ -245,17 +277,71 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
             weight = max(stats.idf(f"{a} {b}") for a, b in itertools.pairwise(folded))
         words[folded] = Word(folded, marks, weight)
     # Neighbouring syllables across word boundaries: the phrase as asked ("nhà ở xã hội" over "nhà ở" and
-    # "xã hội" apart). Without diacritics they are the only trace of words and count fully; with them
-    # they only rank sentences that keep the question's wording above paraphrases.
+    # "xã hội" apart). They only rank sentences that keep the question's wording above paraphrases,
+    # except, without diacritics, between syllables no known word explains ("ho chieu" when the corpus has
+    # no "hộ chiếu"): there the pair is the only trace of a word and counts fully.
     flat = [t for toks in segmented for t in toks]
-    for prev, tok in itertools.pairwise(flat):
-        if tok[2] or (prev[0] if accented else prev[1]) in stop or (tok[0] if accented else tok[1]) in stop:
+    for i, (prev, tok) in enumerate(itertools.pairwise(flat)):
+        if tok[2] or stop(prev) or stop(tok):
             continue
         pair = (prev[1], tok[1])
         if pair not in words:
             marks = (prev[0], tok[0]) if accented else None
-            words[pair] = Word(pair, marks, stats.idf(f"{pair[0]} {pair[1]}"), phrase=accented)
+            phrase = accented or i in in_word or i + 1 in in_word
+            words[pair] = Word(pair, marks, stats.idf(f"{pair[0]} {pair[1]}"), phrase=phrase)
     return QueryTerms(tuple(words.values()))
+
+
+def _join_bound(
+    words: list[list[tuple[str, str, bool]]], restorer: Restorer
+) -> list[list[tuple[str, str, bool]]]:
+    """Two neighbouring one-syllable words that the corpus writes as one ("vắc xin", unknown to the
+    segmenter) joined, left to right."""
+    out: list[list[tuple[str, str, bool]]] = []
+    for word in words:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and len(last) == 1
+            and len(word) == 1
+            and not word[0][2]
+            and restorer.bound(last[0][0], word[0][0])
+        ):
+            out[-1] = [last[0], word[0]]
+        else:
+            out.append(word)
+    return out
+
+
+def _segment_folded(topic: str, restorer: Restorer) -> list[list[tuple[str, str, bool]]]:
+    """Words of a topic typed without diacritics, as folded token lists.
+
+    The topic's likeliest spelling (:class:`Restorer`) goes through the same segmenter as accented text; a
+    word of several syllables is kept only when each of its accented pairs occurs in the corpus (a word
+    the documents use), else its syllables stand alone. Marks are dropped again: matching stays folded.
+    """
+    flat = word_tokens(topic)  # "vac-xin" is one word, "vắc xin", not two clauses
+    if not flat:
+        return []
+    spelled = restorer.restore(flat)
+    restored = "".join(
+        (", " if tok[2] and i else " ") + form
+        for i, (tok, form) in enumerate(zip(flat, spelled, strict=True))
+    )
+    out: list[list[tuple[str, str, bool]]] = []
+    position = 0
+    for word in _join_bound(_segment(restored.strip(), accented=True), restorer):
+        size = len(word)
+        originals = flat[position : position + size]
+        position += size
+        if len(originals) < size:
+            break
+        known = size > 1 and all(restorer.seen(a[0], b[0]) for a, b in itertools.pairwise(word))
+        # The restored spelling stays in the first slot: it tells a stopword ("ve" spelt "về") apart.
+        spelt = [(restored_tok[0], tok[1], tok[2]) for restored_tok, tok in zip(word, originals, strict=True)]
+        out.extend([spelt] if known else [[tok] for tok in spelt])
+    out.extend([[tok] for tok in flat[position:]])
+    return out
 
 
 @lru_cache(maxsize=20000)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from corpus import geography
 from corpus.agencies import AgencyKey, canonical_agency, scan_agencies
 from corpus.agency_tokens import aligned_fold
 from index.query import analyze_query
@@ -321,6 +322,18 @@ _ASSIGNS = re.compile(
 )
 
 
+def _assigns(gap: str) -> bool:
+    """Whether the words between two agencies say the first gives the second its work, a place allowed
+    before the verb ("UBND tỉnh | hau giang giao | Sở Lao động", typed without marks)."""
+    if _ASSIGNS.fullmatch(gap):
+        return True
+    verb = _ASSIGNS.search(gap)
+    if verb is None or verb.end() != len(gap):
+        return False
+    place = re.sub(r"^\s*(?:tinh|huyen|thanh\s+pho|tp)\s+", "", gap[: verb.start()]).strip()
+    return bool(place) and geography.lookup(place) is not None
+
+
 _HEAD_OF = re.compile(r"\b(?:pho\s+)?(?:chu\s+tich|giam\s+doc|truong\s+ban|lanh\s+dao)\s*$")
 
 
@@ -333,7 +346,7 @@ def _agency_in(text: str) -> tuple[AgencyKey | None, tuple[int, int] | None]:
         key, found = named[0]
         # "UBND tỉnh giao Sở Lao động làm gì": the question is about the agency given the work (and the
         # whole "A giao B" is the agency part of the question, not its topic).
-        if len(named) > 1 and _ASSIGNS.fullmatch(aligned_fold(text[found.end : named[1][1].start])):
+        if len(named) > 1 and _assigns(aligned_fold(text[found.end : named[1][1].start])):
             head = _HEAD_OF.search(aligned_fold(text[: found.start]))  # "Chủ tịch UBND tỉnh giao ..."
             return named[1][0], (head.start() if head else found.start, named[1][1].end)
         return key, (found.start, found.end)
