@@ -246,9 +246,10 @@ def _segment(topic: str, accented: bool) -> list[list[tuple[str, str, bool]]]:
 def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
     """Weighted words of a question topic (stopwords out).
 
-    With diacritics: dictionary words, a compound weighs its rarest syllable pair. Without: syllables,
-    plus every pair of neighbouring content syllables as a two-syllable word, since word boundaries are
-    unknown and an unrelated use of one syllable ("Rạp Chiếu phim" for "ho chieu") must not pass for it.
+    Dictionary words; a compound weighs its rarest syllable pair. Without diacritics the words are found on
+    the spelling the corpus suggests (:func:`_segment_folded`) and matched folded; a pair of neighbouring
+    syllables that no known word explains counts as a two-syllable word, so that an unrelated use of one
+    syllable ("Rạp Chiếu phim" for "ho chieu") does not pass for it.
     """
 
     def stop(tok: tuple[str, str, bool]) -> bool:
@@ -292,27 +293,6 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
     return QueryTerms(tuple(words.values()))
 
 
-def _join_bound(
-    words: list[list[tuple[str, str, bool]]], restorer: Restorer
-) -> list[list[tuple[str, str, bool]]]:
-    """Two neighbouring one-syllable words that the corpus writes as one ("vắc xin", unknown to the
-    segmenter) joined, left to right."""
-    out: list[list[tuple[str, str, bool]]] = []
-    for word in words:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and len(last) == 1
-            and len(word) == 1
-            and not word[0][2]
-            and restorer.bound(last[0][0], word[0][0])
-        ):
-            out[-1] = [last[0], word[0]]
-        else:
-            out.append(word)
-    return out
-
-
 def _segment_folded(topic: str, restorer: Restorer) -> list[list[tuple[str, str, bool]]]:
     """Words of a topic typed without diacritics, as folded token lists.
 
@@ -330,7 +310,7 @@ def _segment_folded(topic: str, restorer: Restorer) -> list[list[tuple[str, str,
     )
     out: list[list[tuple[str, str, bool]]] = []
     position = 0
-    for word in _join_bound(_segment(restored.strip(), accented=True), restorer):
+    for word in restorer.join_bound(_segment(restored.strip(), accented=True)):
         size = len(word)
         originals = flat[position : position + size]
         position += size

@@ -64,6 +64,24 @@ class Restorer:
         rarer = min(self._unigrams.get(first, 0), self._unigrams.get(second, 0))
         return pair > 0 and pair >= BOUND_SHARE * rarer
 
+    def join_bound(self, words: list[list[Token]]) -> list[list[Token]]:
+        """Segmented ``words`` (accented tokens) with two neighbouring one-syllable words that the corpus
+        writes as one (:meth:`bound`, e.g. "vắc xin", unknown to the segmenter) joined, left to right."""
+        out: list[list[Token]] = []
+        for word in words:
+            last = out[-1] if out else None
+            if (
+                last
+                and len(last) == 1
+                and len(word) == 1
+                and not word[0][2]
+                and self.bound(last[0][0], word[0][0])
+            ):
+                out[-1] = [last[0], word[0]]
+            else:
+                out.append(word)
+        return out
+
     def restore(self, toks: Sequence[Token]) -> list[str]:
         """The likeliest accented spelling of each token; tokens with marks, or never seen, are kept."""
         out: list[str] = []
