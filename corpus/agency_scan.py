@@ -395,8 +395,13 @@ class Scanner:
             end += 1
         if end == j and kind in {"ban", "cuc", "centre", "office", "company", "media", "other"}:
             return None  # a bare "Ban", "Cục" is not a name
-        if kind == "ban" and not toks[j].cap and toks[j - 1].f == "ban":
-            return None  # "ban hành", "ban, ngành"
+        if (
+            kind == "ban"
+            and not toks[j].cap
+            and toks[j - 1].f == "ban"
+            and not (lower_text and toks[j].m == toks[j].f and self.field_at(text, toks, j, "ban"))
+        ):
+            return None  # "ban hành", "ban, ngành"; but a question in lower case names "ban dan toc" so
         while end > j and toks[end - 1].f == "va":
             end -= 1
         end = self._location(text, toks, end) or end

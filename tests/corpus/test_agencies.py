@@ -174,3 +174,12 @@ def test_a_short_name_names_the_full_one_only() -> None:
     assert names_agency("so nong nghiep", "so nong nghiep")
     assert not names_agency("so nong nghiep phat trien nong thon", "so nong nghiep")
     assert not names_agency("so tai chin", "so tai chinh")
+
+
+def test_a_lower_case_ban_opens_a_name_only_before_a_standard_field() -> None:
+    assert [f.name for f in scan_agencies("nhiem vu cua ban dan toc tinh lang son la gi")] == [
+        "ban dan toc tinh"
+    ]
+    assert canonical_agency("ban dan toc tinh").base == canonical_agency("Ban Dân tộc tỉnh").base
+    for text in ("ban hanh ke hoach nao", "cac so ban nganh lam gi", "ban chi dao lam gi"):
+        assert scan_agencies(text) == [], text

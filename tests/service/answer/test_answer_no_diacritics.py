@@ -19,9 +19,6 @@ from service.answer.restore import Restorer
 from tests.service.answer.answer_helpers import assert_citations_valid
 from tests.service.answer.test_answer_probes import ANSWERED, REFUSED
 
-# The one accented probe whose unaccented form is still missed: "ban dan toc" typed bare is not read as
-# an agency (a lower-case "ban" is too often "bạn" or "bán" to open a name without a standard field).
-KNOWN_GAPS = {"Nhiệm vụ của Ban Dân tộc tỉnh Lạng Sơn là gì?"}
 FOLDED = [(q, expected) for q, expected in ANSWERED if fold(q) != q.lower()]
 
 
@@ -29,8 +26,6 @@ FOLDED = [(q, expected) for q, expected in ANSWERED if fold(q) != q.lower()]
 def test_the_folded_question_gets_the_same_answer(
     question: str, expected: str, answerer: ExtractiveAnswerer, engine: SearchEngine
 ) -> None:
-    if question in KNOWN_GAPS:
-        pytest.xfail("known gap, see KNOWN_GAPS")
     answer = answerer.answer(fold(question))
     assert not answer.abstained, answer.answer
     assert contains(answer.answer, expected), answer.answer
