@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from corpus.agency_scan import Found, Scanner, expand_abbreviations, scanner
 from corpus.agency_tokens import Tokens, aligned_fold
-from corpus.geography import province_names
+from corpus.geography import place_keys
 from corpus.normalize import fold
 
 __all__ = [
@@ -117,15 +117,16 @@ def _base(found: Found) -> str:
             break
         if index > 1 and word in _LOCATION_WORDS and _is_location(words, index):
             break
-        if index > 1 and tuple(words[index:]) in _province_words():  # "Ngân hàng … Lạng Sơn": no "tỉnh"
+        if index > 1 and tuple(words[index:]) in _place_words():  # "Ngân hàng … Lạng Sơn": no "tỉnh"
             break
         out.append(word)
     return " ".join(out)
 
 
 @lru_cache(maxsize=1)
-def _province_words() -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(_words(name)) for name in province_names())
+def _place_words() -> frozenset[tuple[str, ...]]:
+    """Province and district names as folded word tuples: a name ending an agency's is where it is."""
+    return frozenset(tuple(_words(name)) for name in place_keys())
 
 
 def _is_location(words: list[str], index: int) -> bool:

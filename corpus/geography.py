@@ -22,6 +22,7 @@ __all__ = [
     "Place",
     "lookup",
     "place_key",
+    "place_keys",
     "province_names",
 ]
 
@@ -103,6 +104,11 @@ def _gazetteer() -> _Gazetteer:
 def province_names() -> tuple[str, ...]:
     """Canonical names of the 63 provincial-level units."""
     return _gazetteer().provinces
+
+
+def place_keys() -> frozenset[str]:
+    """Matching keys (:func:`place_key`) of every province, alias and district name known."""
+    return frozenset(_gazetteer().exact)
 
 
 def _pick(candidates: tuple[Place, ...], kinds: frozenset[str] | None) -> Place | None:

@@ -86,7 +86,8 @@ _META = {
     ),
     "subject": _rx(
         rf"{_B}(?:ve\s+(?:viec|van\s+de|noi\s+dung|linh\s+vuc)\s+(?:gi|nao)|noi\s+ve\s+(?:gi|dieu\s+gi|van\s+de\s+gi|viec\s+gi)"
-        rf"|trich\s+yeu){_E}"
+        rf"|trich\s+yeu|(?:thuc\s+hien|trien\s+khai)\s+(?:\w+\s+){{0,2}}(?:van\s+ban|nghi\s+quyet|chi\s+thi"
+        rf"|ke\s+hoach|quyet\s+dinh|ket\s+luan)\s+(?:nao|gi)){_E}"
         rf"|{_B}what\s+is\s+(?:the\s+)?(?:plan|document|decision|directive)\b.{{0,40}}\babout{_E}"
         rf"|{_B}(?:subject|topic)\s+of{_E}"
     ),
@@ -228,14 +229,31 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _unit(folded: str) -> str | None:
+def _unit_word(rest: str) -> str | None:
+    rest = re.sub(r"[^\w%]+", " ", rest).strip()
+    rest = re.sub(r"^ti(?= )", "ty", rest)  # "tỉ đồng" = "tỷ đồng"
+    for unit in _UNIT_WORDS:
+        if rest == unit or rest.startswith(unit + " "):
+            return "%" if unit == "phan tram" else unit
+    return None
+
+
+# "Số giường bệnh … là bao nhiêu": the noun counted comes first. A bare "so" may be "Sở": the caller
+# leaves the text out when the question opens with an agency ("so lao dong …" is a department).
+_COUNTED = re.compile(r"^\s*(?:tổng\s+số|số\s+lượng|số|tong\s+so|so\s+luong|so)\s+", re.IGNORECASE)
+
+
+def _unit(folded: str, text: str = "") -> str | None:
     m = re.search(rf"{_B}(?:bao\s+nhieu|may){_E}\s*", folded)
     if m is not None:
-        rest = re.sub(r"[^\w%]+", " ", folded[m.end() :]).strip()
-        rest = re.sub(r"^ti(?= )", "ty", rest)  # "tỉ đồng" = "tỷ đồng"
-        for unit in _UNIT_WORDS:
-            if rest == unit or rest.startswith(unit + " "):
-                return "%" if unit == "phan tram" else unit
+        found = _unit_word(folded[m.end() :])
+        if found is not None:
+            return found
+    counted = _COUNTED.match(text)
+    if counted is not None:
+        found = _unit_word(aligned_fold(text[counted.end() :]))
+        if found is not None:
+            return found
     if re.search(rf"{_B}(?:ty\s+le|ti\s+le|phan\s+tram|percentage|percent|rate){_E}", folded):
         return "%"
     if re.search(
@@ -303,7 +321,9 @@ def analyze_question(text: str) -> Question:
         districts=list(info.districts),
         doc_numbers=list(info.document_numbers),
         doc_refs=refs,
-        unit=_unit(both) if kind is Kind.NUMBER else None,
+        unit=_unit(both, "" if agency_span and agency_span[0] == 0 else text)
+        if kind is Kind.NUMBER
+        else None,
         section=asked_section,
     )
 

@@ -33,6 +33,7 @@ from corpus.agencies import agency_list_at, canonical_agency, find_agencies, nam
             "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn",
             "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng",
         ),
+        ("Trung tâm Văn hóa Thể thao và Truyền thông Văn Quan", "Trung tâm Văn hóa Thể thao và Truyền thông"),
     ],
 )
 def test_variants_share_one_key(a: str, b: str) -> None:

@@ -50,6 +50,9 @@ ANSWERED = [
     ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế Lạng Sơn những việc gì?", "vắc-xin"),
     ("What are the tasks of the Department of Health in Lang Son?", "COVID-19"),
     ("Chi nhánh Ngân hàng Chính sách xã hội Lạng Sơn được giao gì?", "vay vốn tín dụng chính sách"),
+    ("Trung tâm Văn hóa Thể thao và Truyền thông Văn Quan làm gì?", "tuyên truyền"),
+    ("Số giường bệnh trên vạn dân của Ninh Thuận đến 2030 là bao nhiêu?", "35 giường"),
+    ("Kế hoạch 1221 được ban hành để thực hiện văn bản nào?", "274-KH/TU"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),

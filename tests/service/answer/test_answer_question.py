@@ -107,6 +107,14 @@ def test_units_of_number_questions() -> None:
         assert analyze_question(money).unit == MONEY, money
 
 
+def test_the_noun_counted_first_is_the_unit() -> None:
+    assert analyze_question("Số giường bệnh trên vạn dân là bao nhiêu?").unit == "giuong"
+    assert analyze_question("so bac si tren van dan la bao nhieu").unit == "bac si"
+    assert analyze_question("Tổng số căn hộ được xây là bao nhiêu?").unit == "can ho"
+    # A question opening with a department: "so lao dong" is "Sở Lao động", not a head count.
+    assert analyze_question("so lao dong ninh thuan dao tao bao nhieu").unit is None
+
+
 def test_amounts_of_money_in_any_currency() -> None:
     text = "Tổng kinh phí 1.250 tỷ đồng, vay 2 triệu USD, làm 30 km đường và 12 căn hộ trong 5 năm."
     assert [v.text for v in values(text, unit=MONEY)] == ["1.250 tỷ đồng", "2 triệu USD"]
