@@ -461,7 +461,9 @@ def expand_abbreviations(name: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         word = m.group()
-        if not any(c.isupper() for c in word[1:]) and len(word) > 1:
+        # A capitalised word is a name ("Hà"), not an abbreviation; typed all in lower case ("nhcsxh"), it is
+        # one when the lexicon says so (none of its abbreviations is a Vietnamese syllable).
+        if not any(c.isupper() for c in word[1:]) and len(word) > 1 and not word.islower():
             return word
         return _ABBREVIATIONS.get(_abbr_key(word), word)
 

@@ -103,7 +103,10 @@ _DOCUMENTS = _rx(
 )
 _TASKS = _rx(
     rf"{_B}(?:nhiem\s+vu|lam\s+gi|phai\s+lam|trach\s+nhiem\s+gi|(?:cong\s+)?viec\s+(?:gi|nao)|duoc\s+giao|co\s+trach\s+nhiem"
-    rf"|thuc\s+hien\s+(?:nhung\s+)?(?:gi|viec\s+gi|nhiem\s+vu\s+nao)|vai\s+tro){_E}"
+    rf"|thuc\s+hien\s+(?:nhung\s+)?(?:gi|viec\s+gi|nhiem\s+vu\s+nao)|vai\s+tro"
+    rf"|(?:phu\s+trach|dam\s+(?:nhiem|nhan)|chiu\s+trach\s+nhiem(?:\s+ve)?)\s+(?:nhung\s+)?(?:gi|viec\s+gi|linh\s+vuc\s+(?:gi|nao))"
+    rf"|nhung\s+(?:chuong\s+trinh|du\s+an|viec|nhiem\s+vu|linh\s+vuc|hoat\s+dong|noi\s+dung|chinh\s+sach"
+    rf"|giai\s+phap)\s+nao){_E}"
     rf"|{_B}what\s+(?:must|should|does|do|will|is|are)\b.*\b(?:do|responsible\s+for|tasked|in\s+charge|role){_E}"
     rf"|{_B}(?:tasks?|responsibilit(?:y|ies)|duties|role)\s+of{_E}"
 )
@@ -307,6 +310,9 @@ def analyze_question(text: str) -> Question:
         asked_section = _SECTION_NAMES[re.sub(r"\s+", " ", name)]
         spans += [m.span() for m in _PURPOSE.finditer(folded_b)]
     topic = re.sub(r"\s+", " ", _blank(base, spans)).strip(" ?.!,;:|")
+    # "… phụ trách gì về người có công": "về" after a removed frame introduces the topic. Typed bare, "ve"
+    # is spelt "vệ" by the corpus ("bảo vệ người …"), so it goes here rather than by its spelling.
+    topic = re.sub(r"(^|\|)\s*(?:về|ve)\s+", r"\1", topic, flags=re.IGNORECASE).strip(" |")
     return Question(
         text=text,
         search_text=info.expanded,

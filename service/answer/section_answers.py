@@ -21,6 +21,7 @@ __all__ = ["answer_section"]
 
 MAX_DOCUMENTS = 3
 MAX_SENTENCES = 3
+KEEP_RELATIVE = 0.75  # a quoted sentence covers the question's topic at least this well against the best
 KEEP_RELATIVE = 0.8  # other documents' sections are listed when they match the question this well
 # A plan without the asked section often has its neighbour: goals and purpose stand in for each other.
 _STAND_INS = {"muc tieu": ("muc dich", "chi tieu"), "muc dich": ("muc tieu",), "chi tieu": ("muc tieu",)}
@@ -76,13 +77,15 @@ def _quote(ctx: Context, section: _Section) -> tuple[float, list[tuple[Passage, 
     if text is None or doc is None:
         return 0.0, []
     headings = {_heading_key(h) for h in section.path}
-    context = merge([terms_of(doc.title), *(terms_of(h) for h in section.path)])
     scored: list[tuple[float, Passage, int, int]] = []
     for passage in _section_passages(ctx, section):
+        own = headings | {_heading_key(h) for h in passage.heading_path}
+        # The title and the headings above the sentence, down to its own ("2. Các chỉ tiêu chủ yếu đến năm 2030").
+        context = merge([terms_of(doc.title), *(terms_of(h) for h in passage.heading_path)])
         for s, e in passage_sentences(text, passage):
             sentence = text[s:e]
-            if _heading_key(sentence) in headings or len(sentence.strip()) < 3:
-                continue  # the heading line itself
+            if _heading_key(sentence) in own or len(sentence.strip()) < 3:
+                continue  # a heading line ("2. Các chỉ tiêu chủ yếu đến năm 2030"), not what it heads
             if ctx.terms.empty:
                 score = 1.0
             else:
@@ -92,6 +95,8 @@ def _quote(ctx: Context, section: _Section) -> tuple[float, list[tuple[Passage, 
     if not scored:
         return 0.0, []
     best = sorted(scored, key=lambda item: (-item[0], item[2]))[:MAX_SENTENCES]
+    # With a topic ("mục tiêu … về nhà ở xã hội"), only the sentences about it, not the section's others.
+    best = [item for item in best if item[0] >= KEEP_RELATIVE * best[0][0]]
     best.sort(key=lambda item: item[2])
     return max(item[0] for item in best), [(p, s, e) for _, p, s, e in best]
 

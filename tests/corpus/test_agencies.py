@@ -18,6 +18,7 @@ from corpus.agencies import agency_list_at, canonical_agency, find_agencies, nam
         ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
         ("Sở NN&PTNT", "Sở Nông nghiệp và phát triển nông thôn"),
         ("NHCSXH", "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"),
+        ("nhcsxh", "Ngân hàng Chính sách xã hội"),  # typed in lower case
         ("Chi nhánh Ngân hàng CSXH tỉnh", "Ngân hàng Chính sách xã hội"),
         ("Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh", "Ngân hàng Nhà nước chi nhánh tỉnh Tuyên Quang"),
         ("UBND cấp huyện", "Ủy ban nhân dân các huyện, thành phố"),

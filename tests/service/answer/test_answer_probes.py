@@ -53,6 +53,10 @@ ANSWERED = [
     ("Trung tâm Văn hóa Thể thao và Truyền thông Văn Quan làm gì?", "tuyên truyền"),
     ("Số giường bệnh trên vạn dân của Ninh Thuận đến 2030 là bao nhiêu?", "35 giường"),
     ("Kế hoạch 1221 được ban hành để thực hiện văn bản nào?", "274-KH/TU"),
+    ("What is the target for trained workers in Ninh Thuan by 2030?", "trên 40%"),
+    ("NHCSXH Lạng Sơn cho vay những chương trình nào?", "vay vốn tín dụng chính sách"),
+    ("Sở LĐTBXH Ninh Thuận phụ trách gì về người có công?", "người có công"),
+    ("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?", "6.084 căn hộ"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
@@ -100,3 +104,9 @@ def test_a_refused_document_fact_names_what_was_asked(answerer: ExtractiveAnswer
         answer.answer
         == "Không tìm thấy thông tin về “người ký của văn bản ở Hậu Giang” trong các văn bản hiện có."
     )
+
+
+def test_a_section_answer_quotes_sentences_not_subheadings(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?")
+    assert not answer.abstained and "6.084" in answer.answer
+    assert "Các chỉ tiêu chủ yếu đến năm 2030" not in answer.answer  # a heading inside the section
