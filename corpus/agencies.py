@@ -105,6 +105,8 @@ def _base(found: Found) -> str:
         return " ".join([*_words(found.name.split()[0]), *(w for w in _words(found.field) if w != "va")])
     if found.kind == "collective":
         return "collective " + " ".join(_words(found.name))
+    if found.kind == "front":  # "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Mặt trận Tổ quốc", "MTTQ": one body
+        return "mat tran to quoc"
     words = _words(found.name)
     if found.kind in {"ubnd", "hdnd"}:
         return " ".join(["ubnd" if found.kind == "ubnd" else "hdnd", *words[4:]])

@@ -30,9 +30,9 @@ from corpus.segment import blocks, marker_of, sentences, split_sentences
 
 __all__ = ["RESPONSIBILITY_VERSION", "annotate", "extract", "find_deadline"]
 
-RESPONSIBILITY_VERSION = (
-    "3"  # 2: short department names ("Sở Nông nghiệp"); 3: a bare province name ending a name
-)
+# 2: short department names ("Sở Nông nghiệp"); 3: a bare province name ending a name;
+# 4: the Fatherland Front under one key however it is written ("Ủy ban Mặt trận Tổ quốc …", "MTTQ").
+RESPONSIBILITY_VERSION = "4"
 """Changes when extraction changes (part of the ingestion pipeline's identity)."""
 
 _DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|ngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"

@@ -19,6 +19,8 @@ from corpus.agencies import agency_list_at, canonical_agency, find_agencies, nam
         ("Sở NN&PTNT", "Sở Nông nghiệp và phát triển nông thôn"),
         ("NHCSXH", "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"),
         ("nhcsxh", "Ngân hàng Chính sách xã hội"),  # typed in lower case
+        ("Mặt trận Tổ quốc tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("MTTQ tỉnh", "UBMTTQ tỉnh"),
         ("Chi nhánh Ngân hàng CSXH tỉnh", "Ngân hàng Chính sách xã hội"),
         ("Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh", "Ngân hàng Nhà nước chi nhánh tỉnh Tuyên Quang"),
         ("UBND cấp huyện", "Ủy ban nhân dân các huyện, thành phố"),

@@ -57,6 +57,7 @@ ANSWERED = [
     ("NHCSXH Lạng Sơn cho vay những chương trình nào?", "vay vốn tín dụng chính sách"),
     ("Sở LĐTBXH Ninh Thuận phụ trách gì về người có công?", "người có công"),
     ("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?", "6.084 căn hộ"),
+    ("Mặt trận Tổ quốc tỉnh Ninh Thuận làm gì?", "phản biện xã hội"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
