@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from corpus.normalize import fold
 from index.analysis import canonical_key, has_diacritics, is_vietnamese_syllable
 
 __all__ = [
@@ -88,6 +89,7 @@ class Glossary:
             for name in agency.vi:
                 self._by_key.setdefault(canonical_key(name), agency)
         self._by_english = {tuple(_en_words(name)): agency for agency in self.agencies for name in agency.en}
+        self.kinds_of = _kinds_of(item["vi"] for item in data["terms"] if isinstance(item["vi"], str))
 
     def _add(self, phrases: Iterable[str], vietnamese: str) -> None:
         for phrase in phrases:
@@ -173,6 +175,18 @@ class Glossary:
         """Canonical Vietnamese name of an English agency name, or None."""
         agency = self._by_english.get(tuple(_en_words(english_name)))
         return agency.vietnamese if agency else None
+
+
+def _kinds_of(terms: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Terms that name one kind among several sharing their first two syllables ("bảo hiểm xã hội", "bảo
+    hiểm y tế", "bảo hiểm thất nghiệp"), as folded syllable tuples: a question about one kind is not
+    answered by a sentence about another."""
+    keys = {tuple(fold(w) for w in re.findall(r"[^\W_]+", term)) for term in terms}
+    keys = {key for key in keys if len(key) >= 3}
+    heads: dict[tuple[str, ...], int] = {}
+    for key in keys:
+        heads[key[:2]] = heads.get(key[:2], 0) + 1
+    return frozenset(key for key in keys if heads[key[:2]] > 1)
 
 
 @lru_cache(maxsize=1)

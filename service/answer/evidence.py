@@ -22,6 +22,7 @@ from functools import lru_cache
 from corpus.normalize import fold, match_form
 from index.analysis import STOPWORDS
 from index.api import Retriever
+from index.glossary import default_glossary
 from service.answer.restore import Restorer
 
 __all__ = [
@@ -169,6 +170,10 @@ class TermStats:
         return max(0.05, math.log((self._n + 1) / (df.get(key, 0) + 0.5)))
 
 
+def _spelt(syllables: tuple[str, ...], terms: TermSet) -> bool:
+    return all(f"{a} {b}" in terms.bigrams for a, b in itertools.pairwise(syllables))
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
     """One topic word: its syllables (folded; accented when the question has marks) and weight."""
@@ -177,6 +182,9 @@ class Word:
     accented: tuple[str, ...] | None
     weight: float
     phrase: bool = False  # a pair across a word boundary: a ranking bonus, not part of coverage
+    # Other kinds of the same thing ("bảo hiểm y tế" for "bảo hiểm xã hội"): a sentence that names one of
+    # them, and not this word whole, is about something else.
+    rivals: tuple[tuple[str, ...], ...] = ()
 
     def share(self, terms: TermSet) -> float:
         """How much of the word ``terms`` contains: 0/1 for a syllable, the share of its syllable pairs else."""
@@ -194,6 +202,8 @@ class Word:
             ):
                 continue
             hits += 1
+        if hits < pairs and any(_spelt(rival, terms) for rival in self.rivals):
+            return 0.0
         return hits / pairs
 
 
@@ -260,6 +270,8 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
 
     words: dict[tuple[str, ...], Word] = {}
     segmented = _segment(topic, accented) if accented else _segment_folded(topic, stats.restorer)
+    kinds = default_glossary().kinds_of
+    segmented = _join_terms(segmented, kinds)
     in_word: set[int] = set()  # positions (in the flat token list) inside a word of two syllables or more
     position = 0
     for toks in segmented:
@@ -276,7 +288,8 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
             weight = stats.idf(folded[0])
         else:
             weight = max(stats.idf(f"{a} {b}") for a, b in itertools.pairwise(folded))
-        words[folded] = Word(folded, marks, weight)
+        rivals = tuple(k for k in kinds if k[:2] == folded[:2] and k != folded and not set(folded) <= set(k))
+        words[folded] = Word(folded, marks, weight, rivals=rivals if folded in kinds else ())
     # Neighbouring syllables across word boundaries: the phrase as asked ("nhà ở xã hội" over "nhà ở" and
     # "xã hội" apart). They only rank sentences that keep the question's wording above paraphrases,
     # except, without diacritics, between syllables no known word explains ("ho chieu" when the corpus has
@@ -291,6 +304,34 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
             phrase = accented or i in in_word or i + 1 in in_word
             words[pair] = Word(pair, marks, stats.idf(f"{pair[0]} {pair[1]}"), phrase=phrase)
     return QueryTerms(tuple(words.values()))
+
+
+def _join_terms(
+    words: list[list[tuple[str, str, bool]]], terms: frozenset[tuple[str, ...]]
+) -> list[list[tuple[str, str, bool]]]:
+    """``words`` with each run of syllables that spells one of ``terms`` made one word, however the
+    segmenter cut it ("bảo hiểm | xã hội" → "bảo hiểm xã hội"), longest first, left to right."""
+    flat = [tok for word in words for tok in word]
+    group = [index for index, word in enumerate(words) for _ in word]
+    longest = max((len(term) for term in terms), default=0)
+    start, next_group = 0, len(words)
+    while start < len(flat):
+        for size in range(min(longest, len(flat) - start), 2, -1):
+            run = flat[start : start + size]
+            if tuple(t[1] for t in run) in terms and not any(t[2] for t in run[1:]):
+                group[start : start + size] = [next_group] * size
+                next_group += 1
+                start += size
+                break
+        else:
+            start += 1
+    out: list[list[tuple[str, str, bool]]] = []
+    for position, tok in enumerate(flat):
+        if position and group[position] == group[position - 1]:
+            out[-1].append(tok)
+        else:
+            out.append([tok])
+    return out
 
 
 def _segment_folded(topic: str, restorer: Restorer) -> list[list[tuple[str, str, bool]]]:

@@ -129,3 +129,9 @@ def test_glossary_data_is_consistent(glossary: Glossary) -> None:
     assert not ambiguous, f"English terms with two translations: {ambiguous}"
     keys = [canonical_key(agency.vietnamese) for agency in glossary.agencies]
     assert len(keys) == len(set(keys)), "two agencies share a Vietnamese name"
+
+
+def test_kinds_of_one_thing_are_told_apart() -> None:
+    kinds = {" ".join(k) for k in default_glossary().kinds_of}
+    assert {"bao hiem xa hoi", "bao hiem y te", "bao hiem that nghiep"} <= kinds
+    assert "nha o xa hoi" not in kinds  # no other kind of "nhà ở" in the glossary

@@ -80,6 +80,8 @@ REFUSED = [
     "Tuyên Quang đầu tư bao nhiêu tiền cho hạ tầng giao thông?",
     "How much money will Lang Son spend on economic recovery?",
     "Hà Nội có những kế hoạch nào?",
+    # The plan gives 95% of the population for health insurance, 60% of the labour force for social insurance.
+    "Ninh Thuận đặt mục tiêu bao nhiêu phần trăm dân số tham gia bảo hiểm xã hội?",
 ]
 
 
