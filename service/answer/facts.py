@@ -146,7 +146,15 @@ def deadline_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Deadlines written in ``text[start:end]`` ("trước ngày 01/12 hằng năm", "trong quý II/2022")."""
     end = len(text) if end is None else end
     folded = aligned_fold(text[start:end])
-    return [(start + m.start(), start + m.end()) for m in _DEADLINE.finditer(folded)]
+    return [
+        (start + m.start(), start + m.end())
+        for m in _DEADLINE.finditer(folded)
+        if not _HORIZON.search(folded[max(0, m.start() - 16) : m.start()])
+    ]
+
+
+# "tầm nhìn đến năm 2045", "định hướng đến năm 2030": a planning horizon, not a deadline.
+_HORIZON = re.compile(r"(?<![^\W_])(?:tam\s+nhin|dinh\s+huong)\s*$")
 
 
 # ------------------------------------------------------------------------------------- document facts

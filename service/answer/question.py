@@ -178,7 +178,8 @@ _FRAME = _rx(
     rf"{_B}(?:(?:co\s+quan|don\s+vi|so|ban|phong|nganh|cap|ngan\s+hang|trung\s+tam|to\s+chuc|bo\s+phan|noi|nhung"
     rf"|ai|nguoi)\s+nao|ai|gi|nao|chiu\s+trach\s+nhiem(?:\s+chinh)?|phu\s+trach|dam\s+nhiem|dam\s+nhan|lo\s+viec"
     rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|(?:duoc\s+)?giao\s+nhiem\s+vu|duoc\s+giao|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
-    rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|the\s+nao|ra\s+sao"
+    rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|(?:la\s+)?khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|han\s+chot"
+    rf"|the\s+nao|ra\s+sao"
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu|(?:nhung\s+)?(?:cong\s+)?viec\s+(?:gi|nao)){_E}"
 )

@@ -58,6 +58,7 @@ ANSWERED = [
     ("Sở LĐTBXH Ninh Thuận phụ trách gì về người có công?", "người có công"),
     ("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?", "6.084 căn hộ"),
     ("Mặt trận Tổ quốc tỉnh Ninh Thuận làm gì?", "phản biện xã hội"),
+    ("Hạn chót báo cáo kết quả thực hiện kế hoạch xã hội hóa ở Văn Quan là khi nào?", "20/12"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
@@ -82,6 +83,8 @@ REFUSED = [
     "Hà Nội có những kế hoạch nào?",
     # The plan gives 95% of the population for health insurance, 60% of the labour force for social insurance.
     "Ninh Thuận đặt mục tiêu bao nhiêu phần trăm dân số tham gia bảo hiểm xã hội?",
+    # The plan names the hospital but no date for it; "tầm nhìn đến năm 2045" is the network's horizon.
+    "Bao giờ Tuyên Quang hoàn thành bệnh viện đa khoa tỉnh?",
 ]
 
 
