@@ -12,18 +12,19 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.normalize import fold, match_form
+from corpus.normalize import fold
 from index.analysis import STOPWORDS
 from index.api import Retriever
 from index.glossary import default_glossary
 from service.answer.restore import Restorer
+from service.answer.tokens import keyed_offsets, tokens, word_tokens
+from service.answer.words import join_terms, segment, segment_folded
 
 __all__ = [
     "QueryTerms",
@@ -43,43 +44,7 @@ PHRASE_BONUS = 0.1
 STATS_SAMPLE_CHUNKS = 20_000
 _PRUNE_ABOVE = 2_000  # chunks: beyond, spelling pairs seen once are dropped to bound memory
 RARE_WEIGHT = 2.0  # idf above which a one-syllable word is checked against the sentence's words
-_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # between letters: "vắc-xin", not "2021-2025"
-_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*%?|[^\W_]+")
-_IY_FOLDED = re.compile(r"^(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx])y$")
-_IY_ACCENTED = {"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"}
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS if len(fold(w)) > 2 or fold(w) in {"va", "la", "gi"})
-
-
-def _iy(word: str, folded: str) -> str:
-    """``tỷ`` → ``tỉ``, ``ky`` → ``ki``: the two spellings of a final i/y after a consonant are one key."""
-    if _IY_FOLDED.match(folded) and word and word[-1] in _IY_ACCENTED:
-        return word[:-1] + _IY_ACCENTED[word[-1]]
-    return word
-
-
-@lru_cache(maxsize=65536)
-def _keys(raw: str) -> tuple[str, str]:
-    accented = match_form(raw)
-    folded = fold(raw)
-    if raw[:1].isdigit():
-        if "/" in raw:  # "01/12" = "1/12"
-            parts = raw.split("/")
-            if all(p.isdigit() for p in parts):
-                accented = folded = "/".join(str(int(p)) for p in parts)
-        return accented, folded
-    return _iy(accented, folded), _iy(folded, folded)
-
-
-def tokens(text: str) -> list[tuple[str, str, bool]]:
-    """(accented key, folded key, starts a clause) for each token of ``text``."""
-    out: list[tuple[str, str, bool]] = []
-    last = 0
-    for m in _TOKEN.finditer(text):
-        gap = text[last : m.start()]
-        last = m.end()
-        accented, folded = _keys(m.group())
-        out.append((accented, folded, bool(gap.strip()) or not out))
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +60,6 @@ class TermSet:
 def terms_of(text: str) -> TermSet:
     """The terms of a sentence or passage (cached); "vắc-xin" gives the pair "vac xin" like "vắc xin"."""
     return _term_set(word_tokens(text))
-
-
-def word_tokens(text: str) -> list[tuple[str, str, bool]]:
-    """:func:`tokens` of ``text`` with a hyphen between letters read as a space ("vắc-xin")."""
-    return tokens(_INNER_HYPHEN.sub(" ", text))
 
 
 def _term_set(toks: list[tuple[str, str, bool]]) -> TermSet:
@@ -224,40 +184,11 @@ class QueryTerms:
         return not any(not w.phrase for w in self.words)
 
 
-def _segment(topic: str, accented: bool) -> list[list[tuple[str, str, bool]]]:
-    """Words of a topic as token lists. Text with diacritics goes through pyvi's word segmenter, so that
-    "hộ chiếu" is one word that only matches as a whole; text without them is left in syllables."""
-    if accented:
-        try:
-            from pyvi import ViTokenizer
-        except ImportError:  # pragma: no cover - pyvi is a dependency; syllables still work without it
-            ViTokenizer = None  # noqa: N806
-        if ViTokenizer is not None:
-            # pyvi re-spaces punctuation; take each word's tokens from the topic itself, which knows
-            # where clauses break.
-            flat = tokens(topic)
-            j = 0
-            out = []
-            for piece in ViTokenizer.tokenize(topic).split():
-                word = []
-                for tok in tokens(piece.replace("_", " ")):
-                    k = next((k for k in range(j, min(j + 4, len(flat))) if flat[k][1] == tok[1]), None)
-                    if k is None:
-                        word.append((tok[0], tok[1], True))
-                    else:
-                        word.append(flat[k])
-                        j = k + 1
-                if word:
-                    out.append(word)
-            return out
-    return [[tok] for tok in tokens(topic)]
-
-
 def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
     """Weighted words of a question topic (stopwords out).
 
     Dictionary words; a compound weighs its rarest syllable pair. Without diacritics the words are found on
-    the spelling the corpus suggests (:func:`_segment_folded`) and matched folded; a pair of neighbouring
+    the spelling the corpus suggests (:func:`service.answer.words.segment_folded`) and matched folded; a pair of neighbouring
     syllables that no known word explains counts as a two-syllable word, so that an unrelated use of one
     syllable ("Rạp Chiếu phim" for "ho chieu") does not pass for it.
     """
@@ -265,13 +196,13 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
     def stop(tok: tuple[str, str, bool]) -> bool:
         if accented:
             return tok[0] in STOPWORDS
-        # Without diacritics the first slot holds the restored spelling (_segment_folded).
+        # Without diacritics the first slot holds the restored spelling (words.segment_folded).
         return tok[1] in _FOLDED_STOPWORDS or (tok[0] != tok[1] and tok[0] in STOPWORDS)
 
     words: dict[tuple[str, ...], Word] = {}
-    segmented = _segment(topic, accented) if accented else _segment_folded(topic, stats.restorer)
+    segmented = segment(topic, accented) if accented else segment_folded(topic, stats.restorer)
     kinds = default_glossary().kinds_of
-    segmented = _join_terms(segmented, kinds)
+    segmented = join_terms(segmented, kinds)
     in_word: set[int] = set()  # positions (in the flat token list) inside a word of two syllables or more
     position = 0
     for toks in segmented:
@@ -304,65 +235,6 @@ def query_terms(topic: str, stats: TermStats, *, accented: bool) -> QueryTerms:
             phrase = accented or i in in_word or i + 1 in in_word
             words[pair] = Word(pair, marks, stats.idf(f"{pair[0]} {pair[1]}"), phrase=phrase)
     return QueryTerms(tuple(words.values()))
-
-
-def _join_terms(
-    words: list[list[tuple[str, str, bool]]], terms: frozenset[tuple[str, ...]]
-) -> list[list[tuple[str, str, bool]]]:
-    """``words`` with each run of syllables that spells one of ``terms`` made one word, however the
-    segmenter cut it ("bảo hiểm | xã hội" → "bảo hiểm xã hội"), longest first, left to right."""
-    flat = [tok for word in words for tok in word]
-    group = [index for index, word in enumerate(words) for _ in word]
-    longest = max((len(term) for term in terms), default=0)
-    start, next_group = 0, len(words)
-    while start < len(flat):
-        for size in range(min(longest, len(flat) - start), 2, -1):
-            run = flat[start : start + size]
-            if tuple(t[1] for t in run) in terms and not any(t[2] for t in run[1:]):
-                group[start : start + size] = [next_group] * size
-                next_group += 1
-                start += size
-                break
-        else:
-            start += 1
-    out: list[list[tuple[str, str, bool]]] = []
-    for position, tok in enumerate(flat):
-        if position and group[position] == group[position - 1]:
-            out[-1].append(tok)
-        else:
-            out.append([tok])
-    return out
-
-
-def _segment_folded(topic: str, restorer: Restorer) -> list[list[tuple[str, str, bool]]]:
-    """Words of a topic typed without diacritics, as folded token lists.
-
-    The topic's likeliest spelling (:class:`Restorer`) goes through the same segmenter as accented text; a
-    word of several syllables is kept only when each of its accented pairs occurs in the corpus (a word
-    the documents use), else its syllables stand alone. Marks are dropped again: matching stays folded.
-    """
-    flat = word_tokens(topic)  # "vac-xin" is one word, "vắc xin", not two clauses
-    if not flat:
-        return []
-    spelled = restorer.restore(flat)
-    restored = "".join(
-        (", " if tok[2] and i else " ") + form
-        for i, (tok, form) in enumerate(zip(flat, spelled, strict=True))
-    )
-    out: list[list[tuple[str, str, bool]]] = []
-    position = 0
-    for word in restorer.join_bound(_segment(restored.strip(), accented=True)):
-        size = len(word)
-        originals = flat[position : position + size]
-        position += size
-        if len(originals) < size:
-            break
-        known = size > 1 and all(restorer.seen(a[0], b[0]) for a, b in itertools.pairwise(word))
-        # The restored spelling stays in the first slot: it tells a stopword ("ve" spelt "về") apart.
-        spelt = [(restored_tok[0], tok[1], tok[2]) for restored_tok, tok in zip(word, originals, strict=True)]
-        out.extend([spelt] if known else [[tok] for tok in spelt])
-    out.extend([[tok] for tok in flat[position:]])
-    return out
 
 
 @lru_cache(maxsize=20000)
@@ -420,9 +292,6 @@ def matched_positions(query: QueryTerms, text: str) -> list[int]:
     """Character offsets in ``text`` of tokens that match a topic syllable (for snippets and numbers)."""
     wanted_f = {f for w in query.words if w.accented is None for f in w.folded}
     wanted_a = {a for w in query.words if w.accented is not None for a in w.accented}
-    out = []
-    for m in _TOKEN.finditer(text):
-        accented, folded = _keys(m.group())
-        if folded in wanted_f or accented in wanted_a:
-            out.append(m.start())
-    return out
+    return [
+        start for start, accented, folded in keyed_offsets(text) if folded in wanted_f or accented in wanted_a
+    ]

@@ -13,9 +13,11 @@ import pytest
 from corpus.normalize import fold
 from evaluation.matching import contains, contains_all, contains_any
 from index.engine import SearchEngine
-from service.answer.evidence import TermStats, _segment_folded, query_terms, tokens
+from service.answer.evidence import TermStats, query_terms
 from service.answer.extractive import ExtractiveAnswerer
 from service.answer.restore import Restorer
+from service.answer.tokens import tokens
+from service.answer.words import segment_folded
 from tests.service.answer.answer_helpers import assert_citations_valid
 from tests.service.answer.test_answer_probes import ANSWERED, REFUSED
 
@@ -79,7 +81,7 @@ def test_restorer_spells_words_as_the_corpus_does() -> None:
 
 def test_unaccented_topics_find_words_and_keep_unknown_pairs(engine: SearchEngine) -> None:
     stats = TermStats(engine)
-    words = _segment_folded("lam dau moi to chuc thuc hien", stats.restorer)
+    words = segment_folded("lam dau moi to chuc thuc hien", stats.restorer)
     assert [[t[1] for t in w] for w in words] == [["lam"], ["dau", "moi"], ["to", "chuc"], ["thuc", "hien"]]
     terms = {
         w.folded: w.phrase for w in query_terms("lam dau moi to chuc thuc hien", stats, accented=False).words
