@@ -12,7 +12,7 @@ from typing import Any
 from corpus.models import Chunk, ParsedDocument, Responsibility
 from corpus.normalize import fold
 from corpus.responsibility import annotate
-from index.analysis import has_diacritics, is_vietnamese_syllable
+from index.analysis import STOPWORDS, has_diacritics, is_vietnamese_syllable
 from index.api import Retriever
 from index.models import Passage, SearchFilters
 from service.answer.abstain import DEFAULT_THRESHOLDS, Thresholds, not_found_text
@@ -35,6 +35,16 @@ POOL_SIZE = 30  # passages read per question (the answer returns ``top_k`` of th
 _RESPONSIBILITY_CACHE = 256
 
 Strategy = Callable[[Context], Draft | None]
+_FOLDED_STOPWORDS = frozenset(fold(word) for word in STOPWORDS)
+_DOC_KINDS = {  # the kinds of document a question cites ("ke hoach 1221"), as a refusal names them
+    "ke hoach": "kế hoạch",
+    "chi thi": "chỉ thị",
+    "quyet dinh": "quyết định",
+    "nghi quyet": "nghị quyết",
+    "cong van": "công văn",
+    "thong tu": "thông tư",
+    "nghi dinh": "nghị định",
+}
 #: What a metadata question asks for, as a refusal names it.
 _FIELD_NAMES = {
     "signer": "người ký",
@@ -171,10 +181,15 @@ class ExtractiveAnswerer(Answerer):
         topic = re.sub(r"\s+", " ", re.sub(r"(^|\s)[,.;:|]+", " ", q.topic.replace("|", " "))).strip()
         topic = re.sub(r"^(?:(?:về|của|cho|ở|tại|trong)\s+)+", "", topic, flags=re.IGNORECASE)
         topic = re.sub(r"(?:\s+(?:về|của|cho|ở|tại|trong))+$", "", topic, flags=re.IGNORECASE)
+        if all(fold(word) in _FOLDED_STOPWORDS for word in re.findall(r"[^\W_]+", topic)):
+            topic = ""  # "Kế hoạch 208 có bao nhiêu nhiệm vụ?" leaves only "có"
         places = ", ".join(q.districts or q.provinces)
         if q.kind is Kind.METADATA and q.meta_field in _FIELD_NAMES:
             # "Kế hoạch Hậu Giang do ai ký?": name the fact asked for, not the words left around it.
-            topic = f"{_FIELD_NAMES[q.meta_field]} của văn bản" + (f" ở {places}" if places else "")
+            kind = _DOC_KINDS.get(q.doc_refs[0][0], "văn bản") if q.doc_refs else "văn bản"
+            number = q.doc_numbers[0] if q.doc_numbers else q.doc_refs[0][1] if q.doc_refs else ""
+            document = f"{kind} {number}".strip()
+            topic = f"{_FIELD_NAMES[q.meta_field]} của {document}" + (f" ở {places}" if places else "")
         elif places and q.kind is not Kind.METADATA:
             topic = f"{topic} ở {places}" if topic else places
         return Answer(

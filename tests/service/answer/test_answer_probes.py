@@ -103,6 +103,25 @@ def test_refused(question: str, answerer: ExtractiveAnswerer) -> None:
     assert answer.citations == [] and answer.passages
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Ai ký kế hoạch 1221?", "“người ký của kế hoạch 1221”"),  # the Ninh Thuận plan names no signer
+        ("Ai ký kế hoạch 208/KH-UBND?", "“người ký của kế hoạch 208/KH-UBND”"),
+    ],
+)
+def test_a_refusal_names_the_document_asked_about(
+    question: str, named: str, answerer: ExtractiveAnswerer
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.abstained and named in answer.answer
+
+
+def test_a_refusal_names_no_leftover_stopword(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("Kế hoạch 208 có bao nhiêu nhiệm vụ?")
+    assert answer.abstained and answer.answer == "Không tìm thấy thông tin trong các văn bản hiện có."
+
+
 def test_a_refused_document_fact_names_what_was_asked(answerer: ExtractiveAnswerer) -> None:
     answer = answerer.answer("Kế hoạch Hậu Giang do ai ký?")  # the Hậu Giang plan names no signer
     assert answer.abstained
