@@ -242,12 +242,55 @@ def _unit_word(rest: str) -> str | None:
     return None
 
 
+# Words that cannot open a counted noun: "bao nhiêu trong năm 2025", "bao nhiêu so với …".
+_NOT_NOUNS = frozenset(
+    [
+        "trong",
+        "vao",
+        "den",
+        "o",
+        "cua",
+        "la",
+        "cho",
+        "de",
+        "tai",
+        "tu",
+        "so",
+        "voi",
+        "moi",
+        "nam",
+        "thang",
+        "ngay",
+        "nhu",
+        "the",
+        "nao",
+        "va",
+        "hay",
+        "khong",
+        "a",
+        "vay",
+        "nhi",
+    ]
+)
+
+
+def _counted_noun(rest: str) -> str | None:
+    """The noun a "bao nhiêu" question counts when it is no known unit ("bao nhiêu khu công nghiệp" →
+    "khu cong"): a number answers it only when that noun follows it, so that "1" in "Quốc lộ 1" does not."""
+    words = re.findall(r"[^\W\d_]+", rest)[:2]
+    if not words or words[0] in _NOT_NOUNS:
+        return None
+    if len(words) == 2 and words[1] in _NOT_NOUNS:
+        words = words[:1]
+    return " ".join(words)
+
+
 # "Số giường bệnh … là bao nhiêu": the noun counted comes first. A bare "so" may be "Sở": the caller
 # leaves the text out when the question opens with an agency ("so lao dong …" is a department).
 _COUNTED = re.compile(r"^\s*(?:tổng\s+số|số\s+lượng|số|tong\s+so|so\s+luong|so)\s+", re.IGNORECASE)
 
 
-def _unit(folded: str, text: str = "") -> str | None:
+def _unit(folded: str, text: str = "", *, english: bool = False) -> str | None:
     m = re.search(rf"{_B}(?:bao\s+nhieu|may){_E}\s*", folded)
     if m is not None:
         found = _unit_word(folded[m.end() :])
@@ -269,7 +312,8 @@ def _unit(folded: str, text: str = "") -> str | None:
         return MONEY
     if re.search(rf"{_B}(?:billion|ty)\s+(?:vnd|dong){_E}", folded):
         return "ty dong"
-    return None
+    # Last, the noun a Vietnamese question counts (an English one keeps untranslated words there).
+    return _counted_noun(folded[m.end() :]) if m is not None and not english else None
 
 
 def analyze_question(text: str) -> Question:
@@ -328,7 +372,7 @@ def analyze_question(text: str) -> Question:
         districts=list(info.districts),
         doc_numbers=list(info.document_numbers),
         doc_refs=refs,
-        unit=_unit(both, "" if agency_span and agency_span[0] == 0 else text)
+        unit=_unit(both, "" if agency_span and agency_span[0] == 0 else text, english=info.english)
         if kind is Kind.NUMBER
         else None,
         section=asked_section,

@@ -85,6 +85,8 @@ REFUSED = [
     "Ninh Thuận đặt mục tiêu bao nhiêu phần trăm dân số tham gia bảo hiểm xã hội?",
     # The plan names the hospital but no date for it; "tầm nhìn đến năm 2045" is the network's horizon.
     "Bao giờ Tuyên Quang hoàn thành bệnh viện đa khoa tỉnh?",
+    # No plan counts industrial parks: a stray number ("1") may not answer it.
+    "Tuyên Quang xây dựng bao nhiêu khu công nghiệp?",
 ]
 
 

@@ -115,6 +115,13 @@ def test_the_noun_counted_first_is_the_unit() -> None:
     assert analyze_question("so lao dong ninh thuan dao tao bao nhieu").unit is None
 
 
+def test_a_counted_noun_that_is_no_known_unit_is_the_unit() -> None:
+    assert analyze_question("Tuyên Quang xây dựng bao nhiêu khu công nghiệp?").unit == "khu cong"
+    assert analyze_question("co bao nhieu duoc si tren van dan").unit == "duoc si"
+    assert analyze_question("Lạng Sơn phấn đấu giảm lãi suất bao nhiêu?").unit is None
+    assert analyze_question("Tăng trưởng bao nhiêu trong năm 2025?").unit is None
+
+
 def test_amounts_of_money_in_any_currency() -> None:
     text = "Tổng kinh phí 1.250 tỷ đồng, vay 2 triệu USD, làm 30 km đường và 12 căn hộ trong 5 năm."
     assert [v.text for v in values(text, unit=MONEY)] == ["1.250 tỷ đồng", "2 triệu USD"]
