@@ -109,7 +109,7 @@ _MONEY_UNITS = ("nghin ty dong", "ty dong", "trieu dong", "nghin dong", "dong", 
 
 def _unit_follows(tail: str, unit: str) -> bool:
     folded = aligned_fold(tail).lstrip().replace("ti dong", "ty dong")
-    if unit == "tien":  # service.answer.question.MONEY: an amount in any currency
+    if unit == "tien":  # service.answer.units.MONEY: an amount in any currency
         return folded.startswith(_MONEY_UNITS)
     return folded.startswith(unit)
 

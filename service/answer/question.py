@@ -18,6 +18,7 @@ from corpus import geography
 from corpus.agencies import AgencyKey, canonical_agency, scan_agencies
 from corpus.agency_tokens import aligned_fold
 from index.query import analyze_query
+from service.answer.units import asked_unit
 
 __all__ = ["Kind", "Question", "analyze_question"]
 
@@ -188,38 +189,6 @@ _DOC_REF = _rx(
     rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
     rf"(?:\s*/\s*[\w\-/]+)?"
 )
-#: The unit of a question asking for an amount of money in any currency ("bao nhiêu tiền", "kinh phí bao nhiêu").
-MONEY = "tien"
-_UNIT_WORDS = [
-    "nghin ty dong",
-    "ty dong",
-    "trieu dong",
-    "ty usd",
-    "trieu usd",
-    "phan tram",
-    "can ho",
-    "can nha",
-    "lao dong",
-    "bac si",
-    "du an",
-    "cong trinh",
-    "hec ta",
-    "giuong",
-    "nguoi",
-    "can",
-    "ho",
-    "km",
-    "ha",
-    "tuoi",
-    "nam",
-    "thang",
-    "ngay",
-    "truong",
-    "xa",
-    "tram",
-    "lan",
-    "%",
-]
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -231,89 +200,6 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         if a < len(chars):
             chars[a] = "|"
     return "".join(chars)
-
-
-def _unit_word(rest: str) -> str | None:
-    rest = re.sub(r"[^\w%]+", " ", rest).strip()
-    rest = re.sub(r"^ti(?= )", "ty", rest)  # "tỉ đồng" = "tỷ đồng"
-    for unit in _UNIT_WORDS:
-        if rest == unit or rest.startswith(unit + " "):
-            return "%" if unit == "phan tram" else unit
-    return None
-
-
-# Words that cannot open a counted noun: "bao nhiêu trong năm 2025", "bao nhiêu so với …".
-_NOT_NOUNS = frozenset(
-    [
-        "trong",
-        "vao",
-        "den",
-        "o",
-        "cua",
-        "la",
-        "cho",
-        "de",
-        "tai",
-        "tu",
-        "so",
-        "voi",
-        "moi",
-        "nam",
-        "thang",
-        "ngay",
-        "nhu",
-        "the",
-        "nao",
-        "va",
-        "hay",
-        "khong",
-        "a",
-        "vay",
-        "nhi",
-    ]
-)
-
-
-def _counted_noun(rest: str) -> str | None:
-    """The noun a "bao nhiêu" question counts when it is no known unit ("bao nhiêu khu công nghiệp" →
-    "khu cong"): a number answers it only when that noun follows it, so that "1" in "Quốc lộ 1" does not."""
-    words = re.findall(r"[^\W\d_]+", rest)[:2]
-    if not words or words[0] in _NOT_NOUNS:
-        return None
-    if len(words) == 2 and words[1] in _NOT_NOUNS:
-        words = words[:1]
-    return " ".join(words)
-
-
-# "Số giường bệnh … là bao nhiêu": the noun counted comes first. A bare "so" may be "Sở": the caller
-# leaves the text out when the question opens with an agency ("so lao dong …" is a department).
-_COUNTED = re.compile(r"^\s*(?:tổng\s+số|số\s+lượng|số|tong\s+so|so\s+luong|so)\s+", re.IGNORECASE)
-
-
-def _unit(folded: str, text: str = "", *, english: bool = False) -> str | None:
-    m = re.search(rf"{_B}(?:bao\s+nhieu|may){_E}\s*", folded)
-    if m is not None:
-        found = _unit_word(folded[m.end() :])
-        if found is not None:
-            return found
-    counted = _COUNTED.match(text)
-    if counted is not None:
-        found = _unit_word(aligned_fold(text[counted.end() :]))
-        if found is not None:
-            return found
-    if re.search(rf"{_B}(?:ty\s+le|ti\s+le|phan\s+tram|percentage|percent|rate){_E}", folded):
-        return "%"
-    if re.search(
-        rf"{_B}(?:bao\s+nhieu\s+(?:tien|von)|(?:kinh\s+phi|von|tong\s+muc\s+dau\s+tu|ngan\s+sach)\s+(?:\w+\s+){{0,5}}"
-        rf"(?:la\s+)?bao\s+nhieu|how\s+much\s+(?:money|funding|capital|investment|budget)|how\s+much\s+"
-        rf"(?:\w+\s+){{0,4}}(?:cost|invest|spend|fund)\w*){_E}",
-        folded,
-    ):
-        return MONEY
-    if re.search(rf"{_B}(?:billion|ty)\s+(?:vnd|dong){_E}", folded):
-        return "ty dong"
-    # Last, the noun a Vietnamese question counts (an English one keeps untranslated words there).
-    return _counted_noun(folded[m.end() :]) if m is not None and not english else None
 
 
 def analyze_question(text: str) -> Question:
@@ -372,7 +258,7 @@ def analyze_question(text: str) -> Question:
         districts=list(info.districts),
         doc_numbers=list(info.document_numbers),
         doc_refs=refs,
-        unit=_unit(both, "" if agency_span and agency_span[0] == 0 else text, english=info.english)
+        unit=asked_unit(both, "" if agency_span and agency_span[0] == 0 else text, english=info.english)
         if kind is Kind.NUMBER
         else None,
         section=asked_section,

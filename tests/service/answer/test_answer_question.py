@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.answer.facts import values
-from service.answer.question import MONEY, Kind, analyze_question
+from service.answer.question import Kind, analyze_question
+from service.answer.units import MONEY
 
 
 @pytest.mark.parametrize(
