@@ -190,31 +190,27 @@ class Store:
             ).fetchone()
         return [] if found is None else list(json.loads(found[0]))
 
-    def chunks_by_rows(self, rows: Iterable[int]) -> dict[int, Chunk]:
-        """Chunks for the given rows."""
+    def _select_rows(self, columns: str, rows: Iterable[int]) -> list[tuple[Any, ...]]:
+        """``SELECT row, <columns>`` from the chunks table for the given rows (any order, unknown rows absent)."""
         wanted = [int(r) for r in rows]
         if not wanted:
-            return {}
+            return []
         marks = ",".join("?" * len(wanted))
         with self._lock:
-            found = self._conn.execute(
-                f"SELECT row, doc_ordinal, data FROM chunks WHERE row IN ({marks})", wanted
+            return self._conn.execute(
+                f"SELECT row, {columns} FROM chunks WHERE row IN ({marks})", wanted
             ).fetchall()
+
+    def chunks_by_rows(self, rows: Iterable[int]) -> dict[int, Chunk]:
+        """Chunks for the given rows."""
+        found = self._select_rows("doc_ordinal, data", rows)
         texts = self._texts_of(ordinal for _, ordinal, _ in found)
         return {int(row): chunk_from_record(data, texts[ordinal]) for row, ordinal, data in found}
 
     def own_headings(self, rows: Iterable[int]) -> dict[int, str]:
         """The last heading on each row's heading path ('' for a chunk without one), read without the
         documents' texts (which :meth:`chunks_by_rows` loads: costly for many rows of large documents)."""
-        wanted = [int(r) for r in rows]
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            found = self._conn.execute(
-                f"SELECT row, json_extract(data, '$.heading_path[#-1]') FROM chunks WHERE row IN ({marks})",
-                wanted,
-            ).fetchall()
+        found = self._select_rows("json_extract(data, '$.heading_path[#-1]')", rows)
         return {int(row): heading or "" for row, heading in found}
 
     def chunk(self, chunk_id: str) -> Chunk | None:
