@@ -23,6 +23,7 @@ from index.analysis import ANALYSIS_VERSION, Analyzed, Analyzer
 from index.errors import CorruptIndexError, IncompatibleIndexError
 from index.lexical.base import Ids, LexicalIndex, Scores
 from index.lexical.fields import Field, FieldBuilder
+from index.lexical.files import read_array, read_field, read_json, write_field
 from index.lexical.scoring import IDF_VARIANTS, accumulate, lookup, top_k
 
 FIELDS: tuple[str, ...] = ("accented", "folded", "bigrams")
@@ -89,8 +90,8 @@ class BM25Index(LexicalIndex):
         fields: dict[str, Field] = {}
         for name in sorted(FIELDS, key=lambda name: builders[name].size):
             finished = builders.pop(name).finish(self.params)
-            _write_field(directory, name, finished)
-            fields[name] = _read_field(directory, name, finished.vocab, finished.avg_len, mmap=True)
+            write_field(directory, name, finished)
+            fields[name] = read_field(directory, name, finished.vocab, finished.avg_len, mmap=True)
             del finished
         self._fields = {name: fields[name] for name in FIELDS}
         self._set_ids(ids)
@@ -281,7 +282,7 @@ class BM25Index(LexicalIndex):
         """Write params/vocabulary JSON and .npy arrays into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
         for name, fld in self._fields.items():
-            _write_field(directory, name, fld)
+            write_field(directory, name, fld)
         self._write_meta(directory)
 
     def _write_meta(self, directory: Path) -> None:
@@ -321,7 +322,7 @@ class BM25Index(LexicalIndex):
             CorruptIndexError: a file is missing, truncated or inconsistent with the others.
             IncompatibleIndexError: written by another format or analysis version.
         """
-        meta = _read_json(directory / PARAMS_FILE)
+        meta = read_json(directory / PARAMS_FILE)
         if not isinstance(meta, dict) or meta.get("kind") != cls.kind:
             raise CorruptIndexError(directory / PARAMS_FILE, f"not a {cls.kind} lexical index")
         if meta.get("format") != FORMAT_VERSION:
@@ -344,9 +345,9 @@ class BM25Index(LexicalIndex):
             n_rows = int(meta["rows"])
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptIndexError(directory / PARAMS_FILE, f"bad parameters ({exc})") from exc
-        vocab = _read_json(directory / VOCAB_FILE)
+        vocab = read_json(directory / VOCAB_FILE)
         index = cls(params, analyzer)
-        ids = _read_array(directory / IDS_FILE, np.int64, mmap=False)
+        ids = read_array(directory / IDS_FILE, np.int64, mmap=False)
         if ids.shape != (n_rows,):
             raise CorruptIndexError(directory / IDS_FILE, f"{ids.shape[0]} ids for {n_rows} rows")
         for name in FIELDS:
@@ -360,52 +361,6 @@ class BM25Index(LexicalIndex):
                     directory / PARAMS_FILE, f"no length statistics for {name!r}"
                 ) from exc
             vocab_map = {term: column for column, term in enumerate(terms)}
-            index._fields[name] = _read_field(directory, name, vocab_map, avg_len, mmap=mmap)
+            index._fields[name] = read_field(directory, name, vocab_map, avg_len, mmap=mmap)
         index._set_ids(ids)
         return index
-
-
-def _write_field(directory: Path, name: str, fld: Field) -> None:
-    np.save(directory / f"{name}.indptr.npy", np.asarray(fld.indptr, dtype=np.int64))
-    np.save(directory / f"{name}.rows.npy", np.asarray(fld.rows, dtype=np.int32))
-    np.save(directory / f"{name}.weights.npy", np.asarray(fld.weights, dtype=np.float32))
-    np.save(directory / f"{name}.cutoff.npy", np.asarray(fld.cutoff, dtype=np.float32))
-
-
-def _read_field(directory: Path, name: str, vocab: dict[str, int], avg_len: float, *, mmap: bool) -> Field:
-    """One field's arrays, checked against each other and the vocabulary (postings memory-mapped)."""
-    indptr = _read_array(directory / f"{name}.indptr.npy", np.int64, mmap=False)
-    rows = _read_array(directory / f"{name}.rows.npy", np.int32, mmap=mmap)
-    weights = _read_array(directory / f"{name}.weights.npy", np.float32, mmap=mmap)
-    cutoff = _read_array(directory / f"{name}.cutoff.npy", np.float32, mmap=False)
-    if indptr.shape != (len(vocab) + 1,) or int(indptr[0]) != 0 or int(indptr[-1]) != rows.size:
-        raise CorruptIndexError(directory / f"{name}.indptr.npy", "does not match the vocabulary")
-    if rows.shape != weights.shape:
-        raise CorruptIndexError(directory / f"{name}.weights.npy", "does not match the rows array")
-    if indptr.size > 1 and bool(np.any(np.diff(indptr) < 0)):
-        raise CorruptIndexError(directory / f"{name}.indptr.npy", "offsets are not increasing")
-    if cutoff.shape != (len(vocab),):
-        raise CorruptIndexError(directory / f"{name}.cutoff.npy", "does not match the vocabulary")
-    return Field(vocab, indptr, rows, weights, cutoff, avg_len)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError as exc:
-        raise CorruptIndexError(path, "missing") from exc
-    except (OSError, ValueError) as exc:
-        raise CorruptIndexError(path, f"unreadable JSON ({exc})") from exc
-
-
-def _read_array(path: Path, dtype: type[np.generic], *, mmap: bool) -> npt.NDArray[Any]:
-    try:
-        loaded = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
-    except FileNotFoundError as exc:
-        raise CorruptIndexError(path, "missing") from exc
-    except (OSError, ValueError, EOFError) as exc:
-        raise CorruptIndexError(path, f"unreadable array ({exc})") from exc
-    if not isinstance(loaded, np.ndarray) or loaded.dtype != dtype or loaded.ndim != 1:
-        raise CorruptIndexError(path, f"expected a 1-d {np.dtype(dtype).name} array")
-    return np.asarray(loaded)  # a plain view over the memory map: slicing a memmap costs more
