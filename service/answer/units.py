@@ -106,6 +106,19 @@ def _counted_noun(rest: str) -> str | None:
 _COUNTED = re.compile(r"^\s*(?:tổng\s+số|số\s+lượng|số|tong\s+so|so\s+luong|so)\s+", re.IGNORECASE)
 
 
+# "Giá … bao nhiêu" asks a price. Folded, "gia" is also "tham gia", "quốc gia", "gia đình": without
+# marks only a question that opens with it ("gia nha o xa hoi …") or "mức giá" is taken as a price.
+_PRICE = re.compile(r"(?<![^\W_])giá(?![^\W_])", re.IGNORECASE)
+_PRICE_FOLDED = re.compile(rf"(?:^\s*|{_B}muc\s+)gia(?:\s+(?:ban|thue|mua))?\s+(?!dinh{_E}|tri{_E})")
+_HOW_MUCH = re.compile(rf"{_B}(?:bao\s+nhieu|how\s+much){_E}")
+
+
+def _asks_price(folded: str, text: str) -> bool:
+    if _HOW_MUCH.search(folded) is None:
+        return False
+    return bool(_PRICE.search(text) or _PRICE_FOLDED.search(folded) or re.search(r"\bprice\b", folded))
+
+
 def asked_unit(folded: str, text: str = "", *, english: bool = False) -> str | None:
     """The unit asked for in ``folded`` (the question, folded; ``text`` as typed, for a leading "Số …")."""
     m = re.search(rf"{_B}(?:bao\s+nhieu|may){_E}\s*", folded)
@@ -120,8 +133,8 @@ def asked_unit(folded: str, text: str = "", *, english: bool = False) -> str | N
             return found
     if re.search(rf"{_B}(?:ty\s+le|ti\s+le|phan\s+tram|percentage|percent|rate){_E}", folded):
         return "%"
-    if re.search(
-        rf"{_B}(?:bao\s+nhieu\s+(?:tien|von)|(?:kinh\s+phi|von|tong\s+muc\s+dau\s+tu|ngan\s+sach)\s+(?:\w+\s+){{0,5}}"
+    if _asks_price(folded, text) or re.search(
+        rf"{_B}(?:bao\s+nhieu\s+(?:tien|von)|(?:kinh\s+phi|chi\s+phi|von|tong\s+muc\s+dau\s+tu|ngan\s+sach)\s+(?:\w+\s+){{0,5}}"
         rf"(?:la\s+)?bao\s+nhieu|how\s+much\s+(?:money|funding|capital|investment|budget)|how\s+much\s+"
         rf"(?:\w+\s+){{0,4}}(?:cost|invest|spend|fund)\w*){_E}",
         folded,

@@ -87,6 +87,8 @@ REFUSED = [
     "Bao giờ Tuyên Quang hoàn thành bệnh viện đa khoa tỉnh?",
     # No plan counts industrial parks: a stray number ("1") may not answer it.
     "Tuyên Quang xây dựng bao nhiêu khu công nghiệp?",
+    # A price: the 6.084 social housing units are a count, not what a unit costs.
+    "Giá nhà ở xã hội ở Ninh Thuận là bao nhiêu?",
 ]
 
 

@@ -104,8 +104,18 @@ def test_units_of_number_questions() -> None:
         "Tỉnh đầu tư bao nhiêu tiền?",
         "kinh phi thuc hien ke hoach la bao nhieu",
         "How much money is spent?",
+        "Giá nhà ở xã hội ở Ninh Thuận là bao nhiêu?",
+        "gia nha o xa hoi o ninh thuan la bao nhieu",
+        "Chi phí xây dựng trường học là bao nhiêu?",
+        "What is the price of social housing, how much?",
     ):
         assert analyze_question(money).unit == MONEY, money
+
+
+def test_a_folded_gia_is_a_price_only_where_it_cannot_be_another_word() -> None:
+    # "tham gia" (take part), "gia đình" (family): counting questions, not prices.
+    assert analyze_question("so nguoi tham gia bao hiem la bao nhieu").unit == "nguoi"
+    assert analyze_question("Ninh Thuận có bao nhiêu gia đình văn hóa?").unit != MONEY
 
 
 def test_the_noun_counted_first_is_the_unit() -> None:
