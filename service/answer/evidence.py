@@ -262,9 +262,11 @@ def coverage(
     *,
     context_weight: float = 0.5,
     text: str | None = None,
+    background: TermSet | None = None,
 ) -> float:
-    """Weighted share of the topic's words found in ``sentence`` (words only in ``context`` count less),
-    plus up to ``PHRASE_BONUS`` for keeping the question's word order."""
+    """Weighted share of the topic's words found in ``sentence`` (words only in ``context`` count
+    ``context_weight``, words only in ``background`` half), plus up to ``PHRASE_BONUS`` for keeping the
+    question's word order."""
     total = query.total
     if total <= 0:
         return 0.0
@@ -279,6 +281,8 @@ def coverage(
                 share = 0.0
         if share < 1 and context is not None:
             share = max(share, context_weight * word.share(context))
+        if share < 0.5 and background is not None:
+            share = max(share, 0.5 * word.share(background))
         if word.phrase:
             phrase_got += share * word.weight
             phrase_total += word.weight

@@ -21,10 +21,12 @@ from service.answer.facts import (
     find_signer,
     values,
 )
+from service.answer.section_answers import answer_under_heading, heading_depth
 
 __all__ = ["answer_deadline", "answer_metadata", "answer_number", "answer_other"]
 
 KEEP_RELATIVE = 0.9
+OTHER_KEEP = 0.85  # sentences (or a matching heading) quoted for other questions, against the best one
 STRONG_DEADLINE = ("truoc", "cham nhat", "han chot", "khong qua", "dinh ky")
 
 
@@ -136,10 +138,22 @@ def answer_deadline(ctx: Context) -> Draft | None:
 
 
 def answer_other(ctx: Context) -> Draft | None:
-    """Anything else: the best matching sentences, quoted."""
+    """Anything else: the best matching sentences, quoted; when a section's heading matches about as well
+    as the best sentence, what that section says."""
+    evidence = ctx.evidence
+    if evidence and evidence[0].score > 0:
+        top = evidence[0].score
+        for ev in evidence:
+            if ev.score < OTHER_KEEP * top:
+                break
+            depth = heading_depth(ev.passage, ctx.sentence_text(ev))
+            if depth is not None:
+                draft = answer_under_heading(ctx, ev.passage, depth, ev.score)
+                if draft is not None:
+                    return draft
     best: list[Evidence] = []
-    for ev in ctx.evidence:
-        if ev.score <= 0 or (best and ev.score < 0.85 * best[0].score) or len(best) >= 2:
+    for ev in (ev for ev in evidence if heading_depth(ev.passage, ctx.sentence_text(ev)) is None):
+        if ev.score <= 0 or (best and ev.score < OTHER_KEEP * best[0].score) or len(best) >= 2:
             break
         best.append(ev)
     lines = []

@@ -180,7 +180,9 @@ _FRAME = _rx(
     rf"|ai|nguoi)\s+nao|ai|gi|nao|chiu\s+trach\s+nhiem(?:\s+chinh)?|phu\s+trach|dam\s+nhiem|dam\s+nhan|lo\s+viec"
     rf"|co\s+nhiem\s+vu|co\s+trach\s+nhiem|(?:duoc\s+)?giao\s+nhiem\s+vu|duoc\s+giao|nhiem\s+vu\s+gi|phai\s+lam\s+gi|lam\s+gi"
     rf"|la\s+bao\s+nhieu|bao\s+nhieu|la\s+gi|(?:la\s+)?khi\s+nao|bao\s+gio|ngay\s+nao|thoi\s+han|han\s+chot"
-    rf"|the\s+nao|ra\s+sao"
+    rf"|the\s+nao|ra\s+sao|bang\s+cach\s+nao"
+    # "lấy từ đâu", "ở đâu" ("đầu tư" folds to the same letters: "từ đầu tư" is no frame)
+    rf"|(?:(?:lay|den|huy\s+dong|xuat\s+phat)\s+)?(?:tu|o)\s+dau(?!\s+tu{_E})"
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu|(?:nhung\s+)?(?:cong\s+)?viec\s+(?:gi|nao)){_E}"
 )

@@ -17,12 +17,12 @@ from service.answer.citations import passage_sentences, snippet
 from service.answer.context import Context, Draft
 from service.answer.evidence import coverage, merge, terms_of
 
-__all__ = ["answer_section"]
+__all__ = ["answer_section", "answer_under_heading", "heading_depth"]
 
 MAX_DOCUMENTS = 3
 MAX_SENTENCES = 3
-KEEP_RELATIVE = 0.75  # a quoted sentence covers the question's topic at least this well against the best
-KEEP_RELATIVE = 0.8  # other documents' sections are listed when they match the question this well
+SENTENCE_KEEP = 0.75  # a quoted sentence covers the question's topic at least this well against the best
+DOCUMENT_KEEP = 0.8  # other documents' sections are listed when they match the question this well
 # A plan without the asked section often has its neighbour: goals and purpose stand in for each other.
 _STAND_INS = {"muc tieu": ("muc dich", "chi tieu"), "muc dich": ("muc tieu",), "chi tieu": ("muc tieu",)}
 _NUMBERING = re.compile(r"^\W*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-:]\s*", re.IGNORECASE)
@@ -69,36 +69,67 @@ def _section_passages(ctx: Context, section: _Section) -> list[Passage]:
     ]
 
 
-def _quote(ctx: Context, section: _Section) -> tuple[float, list[tuple[Passage, int, int]]]:
-    """Best sentences of a section (in reading order) and how well they and the section's place in the
-    document (title, headings) cover the rest of the question."""
+def _best_subsection(ctx: Context, section: _Section) -> tuple[_Section, list[Passage]]:
+    """The sub-section whose own heading matches the question better than its siblings' ("mục tiêu … lĩnh
+    vực môi trường" → "2.4. Về lĩnh vực môi trường") and its passages; the whole section when none does."""
+    passages = _section_passages(ctx, section)
+    depth = len(section.path)
+    scores = [
+        coverage(ctx.terms, merge([terms_of(h) for h in p.heading_path[depth:]]))
+        if not ctx.terms.empty
+        else 0.0
+        for p in passages
+    ]
+    top = max(scores, default=0.0)
+    kept = [p for p, score in zip(passages, scores, strict=True) if score >= top]
+    if top <= 0 or len(kept) == len(passages):
+        return section, passages
+    path = kept[0].heading_path
+    for p in kept[1:]:
+        common = 0
+        while common < min(len(path), len(p.heading_path)) and path[common] == p.heading_path[common]:
+            common += 1
+        path = path[:common]
+    return _Section(section.doc_id, path if len(path) > len(section.path) else section.path), kept
+
+
+def _quote(ctx: Context, section: _Section) -> tuple[float, _Section, list[tuple[Passage, int, int]]]:
+    """How well the best sentences of a section and their place in the document (title, headings) cover
+    the rest of the question, the (sub-)section they were taken from, and the sentences in reading order."""
     text = ctx.text(section.doc_id)
     doc = ctx.document(section.doc_id)
     if text is None or doc is None:
-        return 0.0, []
+        return 0.0, section, []
     headings = {_heading_key(h) for h in section.path}
-    scored: list[tuple[float, Passage, int, int]] = []
-    for passage in _section_passages(ctx, section):
+    title = terms_of(doc.title)
+    scored: list[tuple[float, float, Passage, int, int]] = []
+    section, passages = _best_subsection(ctx, section)
+    for passage in passages:
         own = headings | {_heading_key(h) for h in passage.heading_path}
-        # The title and the headings above the sentence, down to its own ("2. Các chỉ tiêu chủ yếu đến năm 2030").
-        context = merge([terms_of(doc.title), *(terms_of(h) for h in passage.heading_path)])
+        # The headings above the sentence, down to its own ("2.4. Về lĩnh vực môi trường").
+        above = merge([terms_of(h) for h in passage.heading_path])
+        context = merge([title, above])
         for s, e in passage_sentences(text, passage):
             sentence = text[s:e]
             if _heading_key(sentence) in own or len(sentence.strip()) < 3:
                 continue  # a heading line ("2. Các chỉ tiêu chủ yếu đến năm 2030"), not what it heads
             if ctx.terms.empty:
-                score = 1.0
+                score = local = 1.0
             else:
-                # Words naming the plan ("của kế hoạch phục hồi kinh tế") are in its title: they count in full.
-                score = coverage(ctx.terms, terms_of(sentence), context, context_weight=1.0, text=sentence)
-            scored.append((score, passage, s, e))
+                terms = terms_of(sentence)
+                # Words naming the plan ("của kế hoạch phục hồi kinh tế") are in its title: they count in
+                # full for the answer's confidence.
+                score = coverage(ctx.terms, terms, context, context_weight=1.0, text=sentence)
+                # Ranked by the sentence and its headings; the title, every sentence's, counts half.
+                local = coverage(ctx.terms, terms, above, context_weight=1.0, text=sentence, background=title)
+            scored.append((local, score, passage, s, e))
     if not scored:
-        return 0.0, []
-    best = sorted(scored, key=lambda item: (-item[0], item[2]))[:MAX_SENTENCES]
+        return 0.0, section, []
+    best = sorted(scored, key=lambda item: (-item[0], -item[1], item[3]))[:MAX_SENTENCES]
     # With a topic ("mục tiêu … về nhà ở xã hội"), only the sentences about it, not the section's others.
-    best = [item for item in best if item[0] >= KEEP_RELATIVE * best[0][0]]
-    best.sort(key=lambda item: item[2])
-    return max(item[0] for item in best), [(p, s, e) for _, p, s, e in best]
+    best = [item for item in best if item[0] >= SENTENCE_KEEP * best[0][0]]
+    best.sort(key=lambda item: item[3])
+    return max(item[1] for item in best), section, [(p, s, e) for _, _, p, s, e in best]
 
 
 def answer_section(ctx: Context) -> Draft | None:
@@ -106,20 +137,46 @@ def answer_section(ctx: Context) -> Draft | None:
     word = ctx.question.section
     if word is None:
         return None
-    quoted: list[tuple[_Section, float, list[tuple[Passage, int, int]]]] = []
+    quoted: list[tuple[float, _Section, list[tuple[Passage, int, int]]]] = []
     for name in (word, *_STAND_INS.get(word, ())):
-        quoted = [(section, *_quote(ctx, section)) for section in _sections(ctx, name)[:MAX_DOCUMENTS]]
+        quoted = [_quote(ctx, section) for section in _sections(ctx, name)[:MAX_DOCUMENTS]]
         quoted = [item for item in quoted if item[2]]
         if quoted:
             break
     if not quoted:
         return None
-    top = max(score for _, score, _ in quoted)
-    kept = [item for item in quoted if item[1] >= KEEP_RELATIVE * top]
+    top = max(score for score, _, _ in quoted)
+    kept = [item for item in quoted if item[0] >= DOCUMENT_KEEP * top]
     if ctx.question.provinces or ctx.question.districts or ctx.question.doc_numbers or ctx.question.doc_refs:
         kept = kept[:1]  # the place or number named one plan
+    return _render(ctx, [(section, spans) for _, section, spans in kept], top)
+
+
+def heading_depth(passage: Passage, sentence: str) -> int | None:
+    """Where ``sentence`` stands on ``passage``'s heading path when it is one of its headings, else None."""
+    key = _heading_key(sentence)
+    if not key:
+        return None
+    for depth, heading in enumerate(passage.heading_path):
+        if _heading_key(heading) == key:
+            return depth
+    return None
+
+
+def answer_under_heading(ctx: Context, passage: Passage, depth: int, confidence: float) -> Draft | None:
+    """What the section headed by ``passage.heading_path[depth]`` says, for a question its heading matches
+    ("Nguồn vốn … lấy từ đâu" → "1. Về nguồn vốn thực hiện:"): a heading names a topic, it does not answer."""
+    _, section, spans = _quote(ctx, _Section(passage.doc_id, passage.heading_path[: depth + 1]))
+    if not spans:
+        return None
+    return _render(ctx, [(section, spans)], confidence)
+
+
+def _render(
+    ctx: Context, sections: list[tuple[_Section, list[tuple[Passage, int, int]]]], confidence: float
+) -> Draft | None:
     lines: list[str] = []
-    for section, _, spans in kept:
+    for section, spans in sections:
         lines.append(f"{ctx.doc_label(section.doc_id)} — {section.path[-1].strip()}:")
         text = ctx.text(section.doc_id) or ""
         for passage, s, e in spans:
@@ -130,4 +187,4 @@ def answer_section(ctx: Context) -> Draft | None:
             lines.append(f"- “{snippet(sentence, width=400)}” [{marker}]")
     if not ctx.builder.citations:
         return None
-    return Draft("\n".join(lines), top)
+    return Draft("\n".join(lines), confidence)

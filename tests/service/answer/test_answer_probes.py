@@ -138,4 +138,29 @@ def test_a_refused_document_fact_names_what_was_asked(answerer: ExtractiveAnswer
 def test_a_section_answer_quotes_sentences_not_subheadings(answerer: ExtractiveAnswerer) -> None:
     answer = answerer.answer("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?")
     assert not answer.abstained and "6.084" in answer.answer
-    assert "Các chỉ tiêu chủ yếu đến năm 2030" not in answer.answer  # a heading inside the section
+    # A heading inside the section labels the quotes; it is never quoted as one of them.
+    assert "“Các chỉ tiêu chủ yếu" not in answer.answer and "“2. Các chỉ tiêu" not in answer.answer
+
+
+def test_a_section_answer_quotes_the_subsection_its_topic_names(answerer: ExtractiveAnswerer) -> None:
+    # "2. Mục tiêu cụ thể" has five sub-sections, one per field; the question names the environment.
+    answer = answerer.answer("Mục tiêu xã hội hóa lĩnh vực môi trường của Văn Quan là gì?")
+    assert not answer.abstained and "2.4. Về lĩnh vực môi trường" in answer.answer, answer.answer
+    assert "rác thải" in answer.answer and "cơ sở giáo dục" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hậu Giang ưu tiên đầu tư những dự án trọng tâm nào?", "nâng loại đô thị"),
+        ("nguon von thuc hien chi thi phat trien do thi hau giang lay tu dau", "bố trí vốn"),
+    ],
+)
+def test_a_matching_heading_is_answered_by_what_it_heads(
+    question: str, expected: str, answerer: ExtractiveAnswerer, engine: SearchEngine
+) -> None:
+    # "2. Về các dự án trọng tâm ưu tiên đầu tư" names the topic; the answer is the section below it.
+    answer = answerer.answer(question)
+    assert not answer.abstained and contains(answer.answer, expected), answer.answer
+    assert all(not c.quote.startswith("Về ") for c in answer.citations), answer.answer
+    assert_citations_valid(answer, engine)
