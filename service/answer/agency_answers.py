@@ -10,6 +10,7 @@ from index.models import Passage
 from service.answer.citations import snippet
 from service.answer.context import Context, Draft, Evidence
 from service.answer.evidence import coverage, matched_positions, terms_of
+from service.answer.section_answers import heading_depth
 
 __all__ = ["answer_list", "answer_responsible", "answer_tasks"]
 
@@ -20,6 +21,8 @@ COLLECTIVE_PENALTY = 0.12
 RANK_BONUS = 0.02
 KEEP_RELATIVE = 0.8  # other documents are listed when their evidence is this close to the best
 MAX_GROUPS = 4
+HEADED_KEEP = 0.85  # a heading this close to the best sentence stands for the section it heads
+HEADED_LEADS = 2
 NAME_BONUS = 0.05  # the agency's own name carries the topic ("Sở ... Du lịch" for tourism)
 SECOND_QUOTE = 0.05
 TIE = 0.01  # agencies of one document this close to its best are all named  # a second sentence for the same agency is quoted when it scores this close
@@ -52,9 +55,9 @@ def answer_responsible(ctx: Context) -> Draft | None:
     """Who is responsible: the agencies assigned in the sentences that best match the topic."""
     q = ctx.question
     cands: list[_Candidate] = []
-    for ev in ctx.evidence:
+    for ev in [*ctx.evidence, *_headed(ctx)]:
         if ev.score <= 0:
-            break
+            continue
         agencies = [(r, _agency(r)) for r in ev.responsibilities]
         # Work given to "các sở, ban, ngành và UBND các huyện" is everyone's: no single answer.
         shared = any(a.collective and r.role == "chu_tri" for r, a in agencies)
@@ -115,6 +118,34 @@ def answer_responsible(ctx: Context) -> Draft | None:
         head = "; ".join(f"{d} {''.join(f'[{m}]' for m in ms)}" for d, ms in merged.items()) + "."
     best = kept[0][0].evidence.score
     return Draft("\n".join([head, *lines]), best)
+
+
+def _headed(ctx: Context) -> list[Evidence]:
+    """The lead agencies of a section whose heading matches the question about as well as its best
+    sentence ("8. Đẩy mạnh hợp tác … nguồn lực quốc tế …" → "8.1. Sở Kế hoạch và Đầu tư chủ trì …"), as
+    evidence scored like the heading: the heading names the topic, its section says who leads it. Only a
+    section with at most :data:`HEADED_LEADS` lead agencies: a part of the plan that assigns work to every
+    department ("IV. TỔ CHỨC THỰC HIỆN") names no one in particular."""
+    evidence = ctx.evidence
+    if not evidence or evidence[0].score <= 0:
+        return []
+    top = evidence[0].score
+    out: list[Evidence] = []
+    for ev in evidence:
+        if ev.score < HEADED_KEEP * top:
+            break
+        depth = heading_depth(ev.passage, ctx.sentence_text(ev))
+        if depth is None:
+            continue
+        path = ev.passage.heading_path[: depth + 1]
+        leads = [
+            (passage, r)
+            for passage, r in ctx.doc_responsibilities(ev.passage.doc_id)
+            if r.role == "chu_tri" and passage.heading_path[: depth + 1] == path
+        ]
+        if 0 < len({_agency(r) for _, r in leads}) <= HEADED_LEADS:
+            out += [Evidence(passage, ev.rank, r.start, r.end, ev.score, [r]) for passage, r in leads]
+    return out
 
 
 def _groups(cands: list[_Candidate]) -> list[list[_Candidate]]:

@@ -78,6 +78,12 @@ def test_longest_phrase_wins_and_unknown_names_are_kept(glossary: Glossary) -> N
     assert "Sở Y tế" in glossary.translate("the Department of Health")
 
 
+def test_international_cooperation_is_not_coordination(glossary: Glossary) -> None:
+    # "cooperation" alone is "phối hợp" (working with another agency); the field is "hợp tác quốc tế".
+    translated = glossary.translate("international cooperation on social policy")
+    assert "hợp tác quốc tế" in translated and "phối hợp" not in translated
+
+
 def test_plural_forms_are_looked_up(glossary: Glossary) -> None:
     assert "hộ chiếu" in glossary.translate("passports")
     assert "bệnh viện" in glossary.translate("hospitals")

@@ -59,6 +59,10 @@ ANSWERED = [
     ("Mục tiêu đến năm 2030 về nhà ở xã hội của Ninh Thuận là gì?", "6.084 căn hộ"),
     ("Mặt trận Tổ quốc tỉnh Ninh Thuận làm gì?", "phản biện xã hội"),
     ("Hạn chót báo cáo kết quả thực hiện kế hoạch xã hội hóa ở Văn Quan là khi nào?", "20/12"),
+    # A heading names the field ("8. Đẩy mạnh hợp tác và tranh thủ nguồn lực quốc tế …"), its sub-sections
+    # the lead agencies ("8.1. Sở Kế hoạch và Đầu tư chủ trì …").
+    ("Ai chủ trì hợp tác quốc tế về chính sách xã hội ở Ninh Thuận?", "Sở Kế hoạch và Đầu tư"),
+    ("Who is in charge of international cooperation on social policy in Ninh Thuan?", "Department of Planning"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
