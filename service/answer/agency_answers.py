@@ -10,6 +10,7 @@ from index.models import Passage
 from service.answer.citations import snippet
 from service.answer.context import Context, Draft, Evidence
 from service.answer.evidence import coverage, matched_positions, terms_of
+from service.answer.question import Kind
 from service.answer.section_answers import heading_depth
 
 __all__ = ["answer_list", "answer_responsible", "answer_tasks"]
@@ -54,6 +55,8 @@ def _quote_line(
 def answer_responsible(ctx: Context) -> Draft | None:
     """Who is responsible: the agencies assigned in the sentences that best match the topic."""
     q = ctx.question
+    if q.kind is Kind.LIST and q.agency is not None:
+        return None  # "Ai phối hợp với Sở Ngoại vụ?": whoever leads other work is no answer
     cands: list[_Candidate] = []
     for ev in [*ctx.evidence, *_headed(ctx)]:
         if ev.score <= 0:

@@ -190,8 +190,16 @@ class ExtractiveAnswerer(Answerer):
             number = q.doc_numbers[0] if q.doc_numbers else q.doc_refs[0][1] if q.doc_refs else ""
             document = f"{kind} {number}".strip()
             topic = f"{_FIELD_NAMES[q.meta_field]} của {document}" + (f" ở {places}" if places else "")
-        elif places and q.kind is not Kind.METADATA:
-            topic = f"{topic} ở {places}" if topic else places
+        else:
+            if q.agency is not None and q.kind in (Kind.TASKS, Kind.LIST):
+                # "Phòng Văn hóa và Thông tin Văn Quan làm gì?": the agency is what was looked for.
+                asked = "nhiệm vụ của" if q.kind is Kind.TASKS else "cơ quan phối hợp với"
+                topic = re.sub(
+                    r"^(?:phối hợp|phoi hop)(?:\s+(?:với|voi))?\b\s*", "", topic, flags=re.IGNORECASE
+                )
+                topic = f"{asked} {q.agency.name}" + (f" về {topic}" if topic else "")
+            if places and q.kind is not Kind.METADATA:
+                topic = f"{topic} ở {places}" if topic else places
         return Answer(
             answer=not_found_text(topic if not q.english else ""),
             abstained=True,

@@ -62,7 +62,10 @@ ANSWERED = [
     # A heading names the field ("8. Đẩy mạnh hợp tác và tranh thủ nguồn lực quốc tế …"), its sub-sections
     # the lead agencies ("8.1. Sở Kế hoạch và Đầu tư chủ trì …").
     ("Ai chủ trì hợp tác quốc tế về chính sách xã hội ở Ninh Thuận?", "Sở Kế hoạch và Đầu tư"),
-    ("Who is in charge of international cooperation on social policy in Ninh Thuan?", "Department of Planning"),
+    (
+        "Who is in charge of international cooperation on social policy in Ninh Thuan?",
+        "Department of Planning",
+    ),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
     ("Which documents are from Lang Son?", "46/KH-UBND"),
@@ -93,6 +96,9 @@ REFUSED = [
     "Tuyên Quang xây dựng bao nhiêu khu công nghiệp?",
     # A price: the 6.084 social housing units are a count, not what a unit costs.
     "Giá nhà ở xã hội ở Ninh Thuận là bao nhiêu?",
+    # No plan names the Department of Foreign Affairs: the agencies leading other work are no answer.
+    "Ai phối hợp với Sở Ngoại vụ Ninh Thuận?",
+    "ai phoi hop voi so ngoai vu ninh thuan",
 ]
 
 
@@ -128,6 +134,24 @@ def test_a_refusal_names_the_document_asked_about(
 def test_a_refusal_names_no_leftover_stopword(answerer: ExtractiveAnswerer) -> None:
     answer = answerer.answer("Kế hoạch 208 có bao nhiêu nhiệm vụ?")
     assert answer.abstained and answer.answer == "Không tìm thấy thông tin trong các văn bản hiện có."
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        (
+            "Phòng Văn hóa và Thông tin huyện Văn Quan làm gì?",
+            "nhiệm vụ của Phòng Văn hóa và Thông tin ở Văn Quan",
+        ),
+        ("ai phoi hop voi so ngoai vu ninh thuan", "cơ quan phối hợp với Sở Ngoại vụ ở Ninh Thuận"),
+    ],
+)
+def test_a_refused_agency_question_names_the_agency(
+    question: str, named: str, answerer: ExtractiveAnswerer
+) -> None:
+    # Before, the agency's name was taken out of the topic and the refusal named only the place.
+    answer = answerer.answer(question)
+    assert answer.abstained and f"“{named}”" in answer.answer, answer.answer
 
 
 def test_a_refused_document_fact_names_what_was_asked(answerer: ExtractiveAnswerer) -> None:
