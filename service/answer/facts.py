@@ -32,6 +32,7 @@ _VALUE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_ENUMERATOR = re.compile(r"\d{1,2}")
 _UNITS = (
     "nghìn tỷ đồng",
     "tỷ đồng",
@@ -88,6 +89,8 @@ def values(text: str, start: int = 0, end: int | None = None, *, unit: str | Non
         before = text[max(start, m.start() - 6) : m.start()].lower()
         if before.rstrip().endswith(("số", "số:", "khóa", "điều", "khoản")):
             continue
+        if _ENUMERATOR.fullmatch(raw) and text[m.end() : m.end() + 1] == ")":
+            continue  # "(2) Các chương trình …", "2) …": the number of a list item
         tail = text[m.end() : min(end, m.end() + 24)]
         written_unit = next((u for u in _UNITS if tail.lower().lstrip().startswith(u)), None)
         percent = "%" in raw

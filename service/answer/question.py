@@ -186,6 +186,7 @@ _FRAME = _rx(
     rf"|cho\s+biet|xin\s+hoi|hay\s+cho|phai|duoc|theo\s+ke\s+hoach|ke\s+hoach\s+nay"
     rf"|trach\s+nhiem|nhiem\s+vu|chu\s+tri|muc\s+tieu|(?:nhung\s+)?(?:cong\s+)?viec\s+(?:gi|nao)){_E}"
 )
+_BARE_HOW_MANY = _rx(rf"{_B}may(?=\s*[?.!]*\s*$)|(?<=loai\s)may{_E}")
 _PURPOSE = _rx(rf"{_B}(?:{_PARTS}|nham){_E}")
 _DOC_REF = _rx(
     rf"{_B}(ke\s+hoach|chi\s+thi|quyet\s+dinh|nghi\s+quyet|cong\s+van|thong\s+tu|nghi\s+dinh)\s+(?:so\s+)?(\d{{1,5}})"
@@ -237,6 +238,11 @@ def analyze_question(text: str) -> Question:
         if info.english:  # the glossary's translation ("kế hoạch") or words it leaves in English
             words = rf"{_B}(?:documents?|plans?|directives?|{_DOC_WORDS}){_E}"
             spans += [m.span() for m in re.finditer(words, folded_b)]
+    if not info.english:
+        # "mấy" asks how many; folded, "may" is also "máy" ("nhà máy"), so bare it goes only at the end
+        # ("đô thị loại may?") or after "loại".
+        spans += [m.span() for m in re.finditer(r"(?<![^\W_])mấy(?![^\W_])", base, re.IGNORECASE)]
+        spans += [m.span() for m in _BARE_HOW_MANY.finditer(folded_b)]
     asked_section = None
     if section is not None:
         name = next(g for g in section.groups() if g)
