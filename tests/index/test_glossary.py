@@ -84,6 +84,12 @@ def test_international_cooperation_is_not_coordination(glossary: Glossary) -> No
     assert "hợp tác quốc tế" in translated and "phối hợp" not in translated
 
 
+def test_a_city_is_a_thanh_pho(glossary: Glossary) -> None:
+    # "Tuyen Quang city" is "thành phố Tuyên Quang"; "urban" alone is "đô thị".
+    assert "thành phố" in glossary.translate("What urban class should Tuyen Quang city reach?")
+    assert "loại đô thị" in glossary.translate("What urban class should Tuyen Quang city reach?")
+
+
 def test_plural_forms_are_looked_up(glossary: Glossary) -> None:
     assert "hộ chiếu" in glossary.translate("passports")
     assert "bệnh viện" in glossary.translate("hospitals")

@@ -165,3 +165,14 @@ def test_asked_section_and_what_remains_of_the_topic(question: str, section: str
     assert q.kind is Kind.SECTION and q.section == section
     remaining = " ".join(w for w in q.topic.replace("|", " ").split() if w != "của")
     assert remaining == topic
+
+
+def test_may_asks_how_many_only_where_it_cannot_be_may_machine() -> None:
+    assert "mấy" not in analyze_question("Thành phố Vị Thanh đạt đô thị loại mấy?").topic
+    assert "may" not in analyze_question("tp tuyen quang hoan thanh tieu chi do thi loai may").topic.split()
+    assert "may" in analyze_question("nha may xu ly rac o dau").topic.split()
+
+
+def test_the_number_of_a_list_item_is_no_value() -> None:
+    text = "Nhóm chương trình: (1) Lập quy hoạch; (2) Các chương trình nâng loại 3 đô thị; 4) xây 12 căn hộ (tăng 2)."
+    assert [v.text for v in values(text)] == ["3", "12 căn hộ", "tăng 2"]
