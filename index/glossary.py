@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import snowballstemmer
 
 from corpus.normalize import fold
 from index.analysis import canonical_key, has_diacritics, is_vietnamese_syllable
@@ -44,6 +46,14 @@ def _norm(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def _stems(words: Sequence[str]) -> tuple[str, ...]:
+    """Snowball (Porter 2) stems of normalized words."""
+    return tuple(_STEMMER.stemWords(list(words)))
 
 
 def _en_words(text: str) -> list[str]:
@@ -80,6 +90,14 @@ class Glossary:
         for agency in self.agencies:  # agencies after terms: a full agency name wins over its words
             self._add(agency.en, agency.vietnamese)
         self._longest = max((len(key) for key in self._phrases), default=1)
+        # Stems of the phrases, for forms the data does not list ("supporting", "handled"). A stem shared
+        # by phrases of different meaning ("plan" / "planning", "direct" / "directive") looks nothing up:
+        # the exact forms decide those.
+        stemmed: dict[tuple[str, ...], str | None] = {}
+        for key, vietnamese in self._phrases.items():
+            stem = _stems(key)
+            stemmed[stem] = vietnamese if stemmed.get(stem, vietnamese) == vietnamese else None
+        self._stemmed = {key: value for key, value in stemmed.items() if value is not None}
         self.stopwords = frozenset(_norm(word.lower()) for word in data["stopwords"])
         lexicon = {word for key in self._phrases for word in key}
         lexicon.update(_norm(word.lower()) for word in data["words"])
@@ -131,11 +149,14 @@ class Glossary:
         """
         raw = _EN_TOKEN.findall(text.replace("’", "'"))
         words = [_norm(word.lower()) for word in raw]
+        stems = _stems(words)
         out: list[str] = []
         position = 0
         while position < len(words):
             for size in range(min(self._longest, len(words) - position), 0, -1):
                 vietnamese = self._phrases.get(tuple(words[position : position + size]))
+                if vietnamese is None and words[position] not in self.stopwords:
+                    vietnamese = self._stemmed.get(stems[position : position + size])
                 if vietnamese is not None:
                     out.append(vietnamese)
                     position += size

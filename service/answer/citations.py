@@ -48,6 +48,12 @@ class CitationBuilder:
         self.passages: list[Passage] = []
         self._by_span: dict[tuple[str, int, int], int] = {}
 
+    def reset(self) -> None:
+        """Forget every marker handed out (a draft that is not used)."""
+        self.citations.clear()
+        self.passages.clear()
+        self._by_span.clear()
+
     def cite(self, passage: Passage, start: int, end: int) -> int | None:
         """Marker number for ``document_text[start:end]`` (clipped to the passage), or None if empty."""
         text = self._texts(passage.doc_id)

@@ -14,6 +14,7 @@ from corpus.normalize import fold
 from corpus.responsibility import annotate
 from index.analysis import STOPWORDS, has_diacritics, is_vietnamese_syllable
 from index.api import Retriever
+from index.glossary import default_glossary
 from index.models import Passage, SearchFilters
 from service.answer.abstain import DEFAULT_THRESHOLDS, Thresholds, not_found_text
 from service.answer.agency_answers import answer_list, answer_responsible, answer_tasks
@@ -152,12 +153,20 @@ class ExtractiveAnswerer(Answerer):
         """Run the strategies of the question's kind; verify citations; abstain when evidence is short."""
         q, ctx = prepared.question, prepared.context
         draft: Draft | None = None
+        threshold = self.thresholds.for_kind(q.kind.value)
         if not prepared.place_missing:
             for strategy in _STRATEGIES[q.kind]:
-                draft = strategy(ctx)
-                if draft is not None:
+                tried = strategy(ctx)
+                if tried is None:
+                    continue
+                if tried.kind_ok and tried.confidence >= threshold:
+                    draft = tried
                     break
-        threshold = self.thresholds.for_kind(q.kind.value)
+                # A weak draft (a "Yêu cầu" section that does not cover the topic) leaves the next strategy
+                # its turn; its citations go with it.
+                ctx.builder.reset()
+                if draft is None or tried.confidence > draft.confidence:
+                    draft = tried
         if draft is None or not draft.kind_ok or draft.confidence < threshold:
             return self._abstain(prepared, draft)
         passages = merge_passages(ctx.builder.passages, ctx.pool, prepared.top_k)
@@ -291,11 +300,20 @@ class ExtractiveAnswerer(Answerer):
 
 
 def _topic_words(q: Question) -> str:
-    """The topic; for English questions only the Vietnamese the glossary produced (and numbers)."""
+    """The topic; for English questions the Vietnamese the glossary produced, numbers, and the English
+    content words it could not translate: those match no document, so a question the glossary only half
+    understood ("online public procurement" → "người dân") is not answered from its leftovers."""
     if not q.english:
         return q.topic
     words = re.findall(r"[^\W_]+(?:[./,%-][^\W_]+)*%?", q.topic)
-    kept = [w for w in words if has_diacritics(w) or any(c.isdigit() for c in w) or is_vietnamese_syllable(w)]
+    kept = [
+        w
+        for w in words
+        if has_diacritics(w)
+        or any(c.isdigit() for c in w)
+        or is_vietnamese_syllable(w)
+        or (len(w) > 2 and w.lower() not in default_glossary().stopwords)
+    ]
     return " ".join(kept)
 
 

@@ -165,8 +165,11 @@ _SECTION_NAMES = {
     "vision": "tam nhin",
 }
 _PARTS = r"muc\s+tieu|muc\s+dich|yeu\s+cau|tam\s+nhin|quan\s+diem|chi\s+tieu"
+# "yêu cầu" is also a verb ("Lạng Sơn yêu cầu xử lý … thế nào"): a part of the plan only when what follows
+# is no verb or object.
+_VERB_YEU_CAU = rf"(?<=cau)(?!\s+(?:chung|chu|tong|cu|cua|trong|doi|dat|la|gom|gi|nao|ve|khi|o|tai){_E})\s+\w"
 _SECTION = _rx(
-    rf"{_B}(?P<name>{_PARTS})(?:\s+(?:chung|chu\s+yeu"
+    rf"{_B}(?P<name>{_PARTS})(?!{_VERB_YEU_CAU})(?:\s+(?:chung|chu\s+yeu"
     rf"|tong\s+quat|cu\s+the))?(?:\s+(?:cua|trong))?\b(?:(?!\b(?:la\s+gi|gi|nao)\b).){{0,90}}"
     rf"\b(?:la\s+gi|gom\s+(?:nhung\s+)?gi|(?:nhung|la)\s+gi|gi|the\s+nao|ra\s+sao|nao){_E}"
     rf"|{_B}nham\s+(?P<name2>muc\s+dich|muc\s+tieu)\s+gi{_E}"

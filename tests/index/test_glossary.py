@@ -90,6 +90,14 @@ def test_a_city_is_a_thanh_pho(glossary: Glossary) -> None:
     assert "loại đô thị" in glossary.translate("What urban class should Tuyen Quang city reach?")
 
 
+def test_other_forms_are_looked_up_by_their_stem(glossary: Glossary) -> None:
+    assert "hỗ trợ" in glossary.translate("supporting enterprises")
+    assert "bồi thường giải phóng mặt bằng" in glossary.translate("Who handled land clearance?")
+    # A stem shared by two listed words of different meaning looks nothing up: the listed forms decide.
+    assert glossary.translate("planning") == "quy hoạch" and glossary.translate("plan") == "kế hoạch"
+    assert glossary.translate("directive") == "chỉ thị" and glossary.translate("direct") == "chỉ đạo"
+
+
 def test_plural_forms_are_looked_up(glossary: Glossary) -> None:
     assert "hộ chiếu" in glossary.translate("passports")
     assert "bệnh viện" in glossary.translate("hospitals")

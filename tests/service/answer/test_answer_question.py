@@ -176,3 +176,10 @@ def test_may_asks_how_many_only_where_it_cannot_be_may_machine() -> None:
 def test_the_number_of_a_list_item_is_no_value() -> None:
     text = "Nhóm chương trình: (1) Lập quy hoạch; (2) Các chương trình nâng loại 3 đô thị; 4) xây 12 căn hộ (tăng 2)."
     assert [v.text for v in values(text)] == ["3", "12 căn hộ", "tăng 2"]
+
+
+def test_yeu_cau_as_a_verb_asks_for_no_section() -> None:
+    assert analyze_question("Lạng Sơn yêu cầu xử lý thế nào với nhà thầu vi phạm tiến độ?").section is None
+    assert analyze_question("UBND tỉnh yêu cầu các sở làm gì?").section is None
+    assert analyze_question("Yêu cầu của kế hoạch xã hội hóa ở Văn Quan là gì?").section == "yeu cau"
+    assert analyze_question("Yêu cầu đối với các sở là gì?").section == "yeu cau"
