@@ -66,6 +66,8 @@ ANSWERED = [
         "Who is in charge of international cooperation on social policy in Ninh Thuan?",
         "Department of Planning",
     ),
+    # A weak first draft (cooperating agencies of unrelated work) gives the next strategy its turn.
+    ("Who coordinates international cooperation on social policy in Ninh Thuan?", "Department of Planning"),
     # "mấy" (how many) asks; it is no topic word. Bare, "may" goes only at the end or after "loại".
     ("tinh hau giang phan dau thanh pho vi thanh dat do thi loai may", "đô thị loại II"),
     (
@@ -74,7 +76,10 @@ ANSWERED = [
     ),
     # "yêu cầu" as a verb is no question about the plan's "Yêu cầu" section.
     ("Lạng Sơn yêu cầu xử lý thế nào với nhà thầu vi phạm tiến độ?", "nhà thầu vi phạm tiến độ"),
-    ("Which agency in Lang Son is responsible for supporting enterprises to access credit?", "Social Policy Bank"),
+    (
+        "Which agency in Lang Son is responsible for supporting enterprises to access credit?",
+        "Social Policy Bank",
+    ),
     ("Who is in charge of the airport in Tuyen Quang?", "Department of Transport"),
     # Which documents there are, each cited by its title.
     ("Lạng Sơn có những văn bản nào?", "Có 2 văn bản của Lạng Sơn"),
