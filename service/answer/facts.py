@@ -33,6 +33,9 @@ _VALUE = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ENUMERATOR = re.compile(r"\d{1,2}")
+_RANGE_END = re.compile(rf"\s*(?:đến|tới)\s+(?:dưới\s+|hết\s+|đủ\s+)?(?P<n>{_NUM})\s*%?(?![\w/])", re.IGNORECASE)
+_RANGE_START = re.compile(r"\btừ\s+(?:đủ\s+)?$", re.IGNORECASE)
+_OPEN_END = re.compile(r"\s*trở\s+(?:lên|xuống)(?![\w])", re.IGNORECASE)
 _UNITS = (
     "nghìn tỷ đồng",
     "tỷ đồng",
@@ -82,6 +85,8 @@ def values(text: str, start: int = 0, end: int | None = None, *, unit: str | Non
     end = len(text) if end is None else end
     out: list[Value] = []
     for m in _VALUE.finditer(text, start, end):
+        if out and m.start() < out[-1].end:
+            continue  # the end of a range already taken ("… đến 30 tuổi")
         raw = m.group().strip()
         digits = re.sub(r"^\D+", "", raw)
         if _YEAR.fullmatch(digits) and "%" not in raw:
@@ -103,7 +108,23 @@ def values(text: str, start: int = 0, end: int | None = None, *, unit: str | Non
         stop = m.end()
         if written_unit and not percent:
             stop = m.end() + (len(tail) - len(tail.lstrip())) + len(written_unit)
-        out.append(Value(m.start(), stop, re.sub(r"\s+", " ", text[m.start() : stop]).strip(), percent))
+        first = m.start()
+        # "từ đủ 16 tuổi đến 30 tuổi", "từ đủ 20 tuổi trở lên": a range is one value.
+        upto = _RANGE_END.match(text, stop, end)
+        open_end = _OPEN_END.match(text, stop, end)
+        if upto is not None and not _YEAR.fullmatch(upto.group("n")):
+            stop = upto.end()
+            rest = text[stop : min(end, stop + 24)]
+            unit_after = next((u for u in _UNITS if rest.lower().lstrip().startswith(u)), None)
+            if unit_after and "%" not in upto.group():
+                stop += (len(rest) - len(rest.lstrip())) + len(unit_after)
+        elif open_end is not None:
+            stop = open_end.end()
+        if upto is not None or open_end is not None:
+            opening = _RANGE_START.search(text, max(start, first - 12), first)
+            if opening is not None:
+                first = opening.start()
+        out.append(Value(first, stop, re.sub(r"\s+", " ", text[first:stop]).strip(), percent))
     return out
 
 

@@ -25,7 +25,12 @@ SENTENCE_KEEP = 0.75  # a quoted sentence covers the question's topic at least t
 DOCUMENT_KEEP = 0.8  # other documents' sections are listed when they match the question this well
 # A plan without the asked section often has its neighbour: goals and purpose stand in for each other.
 _STAND_INS = {"muc tieu": ("muc dich", "chi tieu"), "muc dich": ("muc tieu",), "chi tieu": ("muc tieu",)}
-_NUMBERING = re.compile(r"^\W*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-:]\s*", re.IGNORECASE)
+# "II.", "2.1.", "a)", and in laws "Điều 9.", "Chương II", "Mục 2", "Phần thứ hai.": a heading's number.
+_NUMBERING = re.compile(
+    r"^\W*(?:(?:điều|chương|mục|tiểu\s+mục|phần)\s+(?:\d+[a-z]?|(?-i:[IVXLC]+)|thứ\s+\w+)\b\s*[.:\-]?\s*"
+    r"|(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-:]\s*)",
+    re.IGNORECASE,
+)
 
 
 @dataclass

@@ -26,7 +26,7 @@ ANSWERED = [
     ("Những cơ quan nào phối hợp với Sở Xây dựng về nhà ở xã hội ở Lạng Sơn?", "Ủy ban nhân dân cấp huyện"),
     ("so y te lang son phoi hop voi nhung co quan nao", "Sở Kế hoạch và Đầu tư"),
     ("Tỷ lệ lao động qua đào tạo có bằng cấp của Ninh Thuận đến 2030 là bao nhiêu?", "trên 40%"),
-    ("Mục tiêu tăng trưởng GRDP của Lạng Sơn giai đoạn 2021-2025 là bao nhiêu?", "7%"),
+    ("Mục tiêu tăng trưởng GRDP của Lạng Sơn giai đoạn 2021-2025 là bao nhiêu?", "từ 7% trở lên"),
     ("Tỷ lệ hộ gia đình nông thôn dùng nước sạch ở Ninh Thuận đạt bao nhiêu?", "95%"),
     ("Khi nào phải hoàn thành phê duyệt báo cáo nghiên cứu khả thi dự án Quốc lộ 4B?", "quý II/2022"),
     ("Kế hoạch 208/KH-UBND ban hành ngày nào?", "20/11/2024"),

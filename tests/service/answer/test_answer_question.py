@@ -183,3 +183,13 @@ def test_yeu_cau_as_a_verb_asks_for_no_section() -> None:
     assert analyze_question("UBND tỉnh yêu cầu các sở làm gì?").section is None
     assert analyze_question("Yêu cầu của kế hoạch xã hội hóa ở Văn Quan là gì?").section == "yeu cau"
     assert analyze_question("Yêu cầu đối với các sở là gì?").section == "yeu cau"
+
+
+def test_a_range_is_one_value() -> None:
+    text = "Thanh niên từ đủ 16 tuổi đến 30 tuổi; trẻ em từ 3 đến 5 tuổi; nam từ đủ 20 tuổi trở lên; đạt 95% đến năm 2030."
+    assert [v.text for v in values(text)] == [
+        "từ đủ 16 tuổi đến 30 tuổi",
+        "từ 3 đến 5 tuổi",
+        "từ đủ 20 tuổi trở lên",
+        "đạt 95%",  # "đến năm 2030" is a horizon, not the end of a range
+    ]
