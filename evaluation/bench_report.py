@@ -21,10 +21,19 @@ _ROWS: tuple[tuple[str, Callable[[dict[str, Any]], Any], str], ...] = (
     ("peak RSS while building (MB)", lambda s: s.get("build_peak_rss_mb"), "lower"),
     ("search p50 (ms)", lambda s: (s.get("search") or {}).get("p50_ms"), "lower"),
     ("search p95 (ms)", lambda s: (s.get("search") or {}).get("p95_ms"), "lower"),
+    ("search p50 / p95, warm (ms)", lambda s: _pair(s.get("search_warm")), ""),
+    ("… without rescoring, same passes (ms)", lambda s: _pair(s.get("search_warm_no_rescore")), ""),
     ("ask p50 (ms)", lambda s: (s.get("ask") or {}).get("p50_ms"), "lower"),
     ("ask p95 (ms)", lambda s: (s.get("ask") or {}).get("p95_ms"), "lower"),
     ("fresh process search start-to-result (s)", lambda s: s.get("fresh_search_s"), "lower"),
 )
+
+
+def _pair(stats: dict[str, Any] | None) -> str | None:
+    """ "p50 / p95" of a latency summary (None when not measured)."""
+    if not stats or stats.get("p50_ms") is None:
+        return None
+    return f"{_num(stats['p50_ms'])} / {_num(stats.get('p95_ms'))}"
 
 
 def _num(value: Any) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from evaluation.bench import (
     _latencies,
+    _warm_latencies,
     dir_bytes,
     merge_results,
     proc_memory_mb,
@@ -99,3 +100,21 @@ def test_baseline_bench_on_the_real_corpora(tmp_path: Path) -> None:
     assert alqac["index_mb"] > 0 and alqac["rss_mb"] > 0
     assert alqac["search"]["n"] == 60
     json.dumps(results)
+
+
+def test_warm_latency_is_measured_with_and_without_rescoring(seeds_dir: Path, tmp_path: Path) -> None:
+    from index.builder import build_index
+    from index.engine import SearchEngine
+
+    build_index(seeds_dir, tmp_path / "index")
+    engine = SearchEngine.open(tmp_path / "index")
+    rescorer = engine.rescorer
+    assert rescorer is not None  # a lexical-only index is rescored
+    queries = ["so nao phu trach nha o xa hoi", "Ai chủ trì cải cách hành chính ở Lạng Sơn?"]
+    warm = _warm_latencies(engine, queries, passes=2)
+    assert warm["search_warm"]["n"] == 4 and warm["search_warm_no_rescore"]["n"] == 4
+    assert engine.rescorer is rescorer  # put back
+    entry = {"tracuu": {"chunks": 138, "search": {"p50_ms": 2.0, "p95_ms": 3.0}, **warm}}
+    text = render_markdown({"corpora": [{"name": "bundled", "queries": 2, "systems": entry}]})
+    assert "| search p50 / p95, warm (ms) |" in text and "| … without rescoring, same passes (ms) |" in text
+    engine.close()
