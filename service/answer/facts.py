@@ -33,7 +33,9 @@ _VALUE = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ENUMERATOR = re.compile(r"\d{1,2}")
-_RANGE_END = re.compile(rf"\s*(?:đến|tới)\s+(?:dưới\s+|hết\s+|đủ\s+)?(?P<n>{_NUM})\s*%?(?![\w/])", re.IGNORECASE)
+_RANGE_END = re.compile(
+    rf"\s*(?:đến|tới)\s+(?:dưới\s+|hết\s+|đủ\s+)?(?P<n>{_NUM})\s*%?(?![\w/])", re.IGNORECASE
+)
 _RANGE_START = re.compile(r"\btừ\s+(?:đủ\s+)?$", re.IGNORECASE)
 _OPEN_END = re.compile(r"\s*trở\s+(?:lên|xuống)(?![\w])", re.IGNORECASE)
 _UNITS = (
