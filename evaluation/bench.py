@@ -79,12 +79,17 @@ def _latencies(
 ) -> dict[str, float | None]:
     for query in queries[:warmup]:
         run(query)
+    return _summary(_timed(run, queries))
+
+
+def _timed(run: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    """Seconds ``run`` took on each query."""
     times: list[float] = []
     for query in queries:
         started = time.perf_counter()
         run(query)
         times.append(time.perf_counter() - started)
-    return _summary(times)
+    return times
 
 
 def _summary(times: Sequence[float]) -> dict[str, float | None]:
@@ -104,10 +109,7 @@ def _warm_latencies(engine: Any, queries: Sequence[str], passes: int = WARM_PASS
     for _ in range(passes):
         for label in ("on", "off") if rescorer is not None else ("on",):
             engine.use_rescorer(rescorer if label == "on" else None)
-            for query in queries:
-                started = time.perf_counter()
-                engine.search(query, top_k=10)
-                times[label].append(time.perf_counter() - started)
+            times[label] += _timed(lambda q: engine.search(q, top_k=10), queries)
     engine.use_rescorer(rescorer)
     out: dict[str, Any] = {"search_warm": _summary(times["on"])}
     if times["off"]:

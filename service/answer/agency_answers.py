@@ -11,7 +11,7 @@ from service.answer.citations import snippet
 from service.answer.context import Context, Draft, Evidence
 from service.answer.evidence import coverage, matched_positions, terms_of
 from service.answer.question import Kind
-from service.answer.section_answers import heading_depth
+from service.answer.section_answers import headings_near_top
 
 __all__ = ["answer_list", "answer_responsible", "answer_tasks"]
 
@@ -129,17 +129,8 @@ def _headed(ctx: Context) -> list[Evidence]:
     evidence scored like the heading: the heading names the topic, its section says who leads it. Only a
     section with at most :data:`HEADED_LEADS` lead agencies: a part of the plan that assigns work to every
     department ("IV. TỔ CHỨC THỰC HIỆN") names no one in particular."""
-    evidence = ctx.evidence
-    if not evidence or evidence[0].score <= 0:
-        return []
-    top = evidence[0].score
     out: list[Evidence] = []
-    for ev in evidence:
-        if ev.score < HEADED_KEEP * top:
-            break
-        depth = heading_depth(ev.passage, ctx.sentence_text(ev))
-        if depth is None:
-            continue
+    for ev, depth in headings_near_top(ctx, HEADED_KEEP):
         path = ev.passage.heading_path[: depth + 1]
         leads = [
             (passage, r)

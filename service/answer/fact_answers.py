@@ -21,7 +21,7 @@ from service.answer.facts import (
     find_signer,
     values,
 )
-from service.answer.section_answers import answer_under_heading, heading_depth
+from service.answer.section_answers import answer_under_heading, heading_depth, headings_near_top
 
 __all__ = ["answer_deadline", "answer_metadata", "answer_number", "answer_other"]
 
@@ -140,19 +140,12 @@ def answer_deadline(ctx: Context) -> Draft | None:
 def answer_other(ctx: Context) -> Draft | None:
     """Anything else: the best matching sentences, quoted; when a section's heading matches about as well
     as the best sentence, what that section says."""
-    evidence = ctx.evidence
-    if evidence and evidence[0].score > 0:
-        top = evidence[0].score
-        for ev in evidence:
-            if ev.score < OTHER_KEEP * top:
-                break
-            depth = heading_depth(ev.passage, ctx.sentence_text(ev))
-            if depth is not None:
-                draft = answer_under_heading(ctx, ev.passage, depth, ev.score)
-                if draft is not None:
-                    return draft
+    for heading, depth in headings_near_top(ctx, OTHER_KEEP):
+        draft = answer_under_heading(ctx, heading.passage, depth, heading.score)
+        if draft is not None:
+            return draft
     best: list[Evidence] = []
-    for ev in (ev for ev in evidence if heading_depth(ev.passage, ctx.sentence_text(ev)) is None):
+    for ev in (ev for ev in ctx.evidence if heading_depth(ev.passage, ctx.sentence_text(ev)) is None):
         if ev.score <= 0 or (best and ev.score < OTHER_KEEP * best[0].score) or len(best) >= 2:
             break
         best.append(ev)

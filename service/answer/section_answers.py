@@ -8,16 +8,18 @@ its heading; its sentences are quoted, those matching the rest of the question f
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus.normalize import fold
 from index.models import Passage
 from service.answer.citations import passage_sentences, snippet
-from service.answer.context import Context, Draft
+from service.answer.context import Context, Draft, Evidence
 from service.answer.evidence import coverage, merge, terms_of
 
-__all__ = ["answer_section", "answer_under_heading", "heading_depth"]
+__all__ = ["answer_section", "answer_under_heading", "heading_depth", "headings_near_top"]
 
 MAX_DOCUMENTS = 3
 MAX_SENTENCES = 3
@@ -89,12 +91,11 @@ def _best_subsection(ctx: Context, section: _Section) -> tuple[_Section, list[Pa
     kept = [p for p, score in zip(passages, scores, strict=True) if score >= top]
     if top <= 0 or len(kept) == len(passages):
         return section, passages
-    path = kept[0].heading_path
-    for p in kept[1:]:
-        common = 0
-        while common < min(len(path), len(p.heading_path)) and path[common] == p.heading_path[common]:
-            common += 1
-        path = path[:common]
+    # The headings the kept passages share, from the top.
+    shared = itertools.takewhile(
+        lambda names: len(set(names)) == 1, zip(*(p.heading_path for p in kept), strict=False)
+    )
+    path = [names[0] for names in shared]
     return _Section(section.doc_id, path if len(path) > len(section.path) else section.path), kept
 
 
@@ -166,6 +167,21 @@ def heading_depth(passage: Passage, sentence: str) -> int | None:
         if _heading_key(heading) == key:
             return depth
     return None
+
+
+def headings_near_top(ctx: Context, keep: float) -> Iterator[tuple[Evidence, int]]:
+    """The evidence sentences that are headings of their passage (with their depth on its heading path),
+    among those scoring at least ``keep`` times the best sentence."""
+    evidence = ctx.evidence
+    if not evidence or evidence[0].score <= 0:
+        return
+    top = evidence[0].score
+    for ev in evidence:
+        if ev.score < keep * top:
+            return
+        depth = heading_depth(ev.passage, ctx.sentence_text(ev))
+        if depth is not None:
+            yield ev, depth
 
 
 def answer_under_heading(ctx: Context, passage: Passage, depth: int, confidence: float) -> Draft | None:
